@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Command line for the digest: build, check, serve, import, new. The only place that prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from digest.errors import SiteError
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _build_options(args: argparse.Namespace):
+    from digest.pipeline import BuildOptions
+
+    return BuildOptions(output=Path(args.output).resolve() if getattr(args, "output", None) else None,
+                        base_url=args.base_url, drafts=args.drafts, future=args.future,
+                        workers=args.jobs, use_cache=not args.no_cache)
+
+
+def _print_notes(report) -> None:
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for left in report.site.left_out:
+        print(f"left out: {left.source}: {left.reason}", file=sys.stderr)
+    for article in report.site.to_review:
+        print(f"to review: {article.source}: {article.review}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from digest.pipeline import Builder
+
+    builder = Builder(Path(args.root).resolve(), _build_options(args))
+    report = builder.check() if args.command == "check" else builder.build()
+    _print_notes(report)
+    if args.command == "check":
+        print(f"ok: {report.summary()} (nothing written)")
+    else:
+        out = builder.options.output or builder.root / "output"
+        print(f"built {out}: {report.summary()}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from digest.serve import serve
+
+    return serve(Path(args.root).resolve(), _build_options(args), host=args.host, port=args.port,
+                 open_browser=args.open, log=print)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from digest.config import load_config
+    from digest.importer import ImportOptions, import_articles
+
+    config = load_config(Path(args.root).resolve())
+    options = ImportOptions(date=args.date, title=args.title,
+                            tags=tuple(t.strip() for t in (args.tags or "").split(",") if t.strip()),
+                            source_url=args.source_url, author=args.author, lang=args.lang,
+                            force=args.force, dry_run=args.dry_run)
+    report = import_articles(config, [Path(p) for p in args.paths], options)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for target, text in report.previews:
+        print(f"--- would write {target}\n{text}")
+    for path in report.imported:
+        print(f"{'would write' if args.dry_run else 'imported'}: {path}")
+    for path in report.skipped:
+        print(f"skipped (exists and differs; --force to overwrite): {path}")
+    for problem in report.failed:
+        print(f"error: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from digest.config import load_config
+    from digest.importer import new_article
+
+    config = load_config(Path(args.root).resolve())
+    path = new_article(config, args.title, datetime.now(config.tz))
+    print(f"created {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser: `build` is the default command."""
+    top = argparse.ArgumentParser(prog="build.py", description="Build the digest from content/ into output/.")
+    top.add_argument("--root", default=str(ROOT), help="the site folder (default: this file's folder)")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
+        p.add_argument("--base-url", help="the address the site is served from, e.g. "
+                                          "https://org.github.io/digest/ (overrides site.yaml)")
+        p.add_argument("--drafts", action="store_true", help="include articles marked 'draft: true'")
+        p.add_argument("--future", action="store_true", help="include articles dated after now")
+        if output:
+            p.add_argument("--output", help="write the site here instead of output/")
+        p.add_argument("--jobs", type=int, default=None, help="processes for Markdown (default: every core)")
+        p.add_argument("--no-cache", action="store_true", help="ignore the build cache in .cache/")
+
+    site_options(commands.add_parser("build", help="build the site into output/ (the default)"))
+    site_options(commands.add_parser("check", help="validate content, layouts and links; write nothing"), False)
+    serve = commands.add_parser("serve", help="preview with live reload")
+    site_options(serve, False)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a browser")
+    imp = commands.add_parser("import", help="turn raw published text into articles in content/")
+    imp.add_argument("paths", nargs="*", help=".txt files or folders (default: new files in sources/)")
+    imp.add_argument("--date", help="publication date, YYYY-MM-DD, when the text does not state it")
+    imp.add_argument("--title", help="headline to use instead of the detected one")
+    imp.add_argument("--tags", help="comma-separated tags to add")
+    imp.add_argument("--source-url", help="address of the original article")
+    imp.add_argument("--author", help="author's name")
+    imp.add_argument("--lang", help="language code of the article, e.g. es")
+    imp.add_argument("--force", action="store_true", help="overwrite articles that exist")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    new = commands.add_parser("new", help="start a new draft article dated now")
+    new.add_argument("title", help="the headline")
+    # `python build.py --base-url X` means build: accept the build options on the top level too.
+    site_options(top)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user's mistake prints one line per problem and exits 1."""
+    args = parser().parse_args(argv)
+    args.command = args.command or "build"
+    handlers = {"build": cmd_build, "check": cmd_build, "serve": cmd_serve, "import": cmd_import, "new": cmd_new}
+    try:
+        return handlers[args.command](args)
+    except SiteError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{count} error{'s' if count != 1 else ''}; output/ was left as it was", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,338 @@
+"""Stage 2: read every article file into a validated Article, collecting all errors."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .config import Config
+from .errors import Problem, did_you_mean
+from .slugs import slugify
+
+if TYPE_CHECKING:
+    from .cache import ArticleCache
+
+ENGINE_VERSION = "1"  # bump when a change to this module alters what an article becomes
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML without the timestamp resolver: dates stay text so we can validate them."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SLUG_OK = re.compile(r"[A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article or plain page, with every derived value computed at read time."""
+
+    source: str                     # path relative to the site root, e.g. content/2024/x.md
+    digest: str                     # fingerprint of the file and the settings that read it
+    title: str
+    date: datetime
+    slug: str
+    path: str                       # output path relative to the site root, e.g. 2024/12/x/
+    body: str                       # HTML converted from Markdown
+    summary: str                    # plain text
+    tags: tuple[str, ...] = ()
+    updated: datetime | None = None
+    author: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    dateline: str = ""
+    lang: str = ""
+    draft: bool = False
+    review: str = ""
+    is_page: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What reading one file gave: an article, or the problems that stop it, plus warnings."""
+
+    article: Article | None
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime:
+    """A timezone-aware datetime from front matter text; no offset means the site's zone."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    else:
+        text = str(value).strip()
+        if _DATE.fullmatch(text):
+            parsed = datetime.combine(date.fromisoformat(text), time())
+        elif match := _DATETIME.fullmatch(text):
+            day, clock, offset = match.groups()
+            clock = clock if len(clock.split(":")[0]) == 2 else "0" + clock
+            offset = "+00:00" if offset == "Z" else offset or ""
+            parsed = datetime.fromisoformat(f"{day}T{clock}{offset}")
+        else:
+            raise ValueError("use 2024-12-18, 2024-12-18 09:30 or 2024-12-18T09:30:00+02:00")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ValueError("should be text")
+    return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("should be true or false")
+    return value
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):
+        raise ValueError("should be a list of names, like [legal aid, consulates]")
+    seen: dict[str, str] = {}
+    for tag in (str(t).strip() for t in value):
+        if tag and slugify(tag) and slugify(tag) not in seen:
+            seen[slugify(tag)] = tag
+    return tuple(seen.values())
+
+
+def _http_url(value: Any) -> str:
+    url = _text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// address")
+    return url
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if "/" in text or "\\" in text or ".." in text:
+        raise ValueError("would write outside output/: a slug is one word-like name, no '/' or '..'")
+    slug = slugify(text)
+    if not slug:
+        raise ValueError("needs letters or digits")
+    return slug
+
+
+# Front matter key -> converter; a converter raises ValueError with what is wrong.
+FIELDS: dict[str, Callable[[Any], Any]] = {
+    "title": _text, "date": str, "updated": str, "tags": _tags, "summary": _text,
+    "slug": _slug, "draft": _flag, "author": _text, "source": _text,
+    "source_url": _http_url, "dateline": _text, "lang": _text, "review": _text,
+    "imported_from": _text,
+}
+# Keys that other tools commonly use for the same thing, for a better hint than spelling alone.
+SYNONYMS = {"tag": "tags", "category": "tags", "categories": "tags", "keywords": "tags",
+            "description": "summary", "excerpt": "summary", "url": "source_url",
+            "link": "source_url", "published": "date", "modified": "updated",
+            "lastmod": "updated", "language": "lang", "publication": "source", "authors": "author"}
+
+
+def _line_of(front: str, key: str) -> int | None:
+    """The 1-based line of `key:` in the file (front matter starts on line 2)."""
+    match = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
+    return front.count("\n", 0, match.start()) + 2 if match else None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line) or None when the file has no front matter."""
+    if not text.startswith("---"):
+        return None
+    first_end = text.find("\n")
+    if first_end < 0 or text[:first_end].strip() != "---":
+        return None
+    match = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE).search(text, first_end + 1)
+    if not match:
+        return None
+    front = text[first_end + 1:match.start()]
+    body_start = match.end() + 1
+    return front, text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _converter(extensions: tuple[str, ...], configs_json: str) -> Any:
+    """One Markdown instance per process and settings: building one costs more than a page."""
+    import json
+
+    import markdown
+
+    return markdown.Markdown(extensions=list(extensions), extension_configs=json.loads(configs_json),
+                             output_format="html")
+
+
+def markdown_to_html(body: str, config: Config) -> str:
+    """Convert an article body with the site's Markdown extensions."""
+    import json
+
+    md = _converter(config.markdown_extensions, json.dumps(config.markdown_extension_configs, sort_keys=True))
+    return md.reset().convert(body)
+
+
+def plain_summary(body_html: str, limit: int = 300) -> str:
+    """The first paragraph as plain text, cut at a word boundary when longer than `limit`."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split()) if match else ""
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
+    return text
+
+
+def output_path(config: Config, when: datetime, slug: str, is_page: bool) -> str:
+    """The article's folder relative to the output root, from the permalink pattern."""
+    if is_page:
+        return f"{slug}/"
+    return config.permalink.format(year=f"{when.year:04d}", month=f"{when.month:02d}",
+                                   day=f"{when.day:02d}", slug=slug).lstrip("/")
+
+
+def file_digest(data: bytes, config: Config) -> str:
+    """A key that changes when the file, its settings or this engine change."""
+    h = hashlib.blake2b(data, digest_size=16)
+    h.update(config.markdown_fingerprint().encode())
+    h.update(ENGINE_VERSION.encode())
+    return h.hexdigest()
+
+
+def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadResult:
+    """Parse one file's bytes: front matter, fields, Markdown body. Never raises on bad input."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    def fail(line: int | None, message: str) -> ReadResult:
+        return ReadResult(None, tuple(problems) + (Problem(source, line, message),))
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return fail(line, "is not UTF-8 text: save it as UTF-8 (most editors have an 'encoding' choice)")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    split = split_front_matter(text)
+    if split is None:
+        return fail(1, "has no front matter: start the file with a '---' line, then 'title:' and "
+                       "'date:' lines, then another '---' line")
+    front, body, body_line = split
+    try:
+        meta = yaml.load(front, Loader=_FrontMatterLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return fail(mark.line + 2 if mark else 1, f"front matter is not valid YAML: {problem}")
+    if not isinstance(meta, dict):
+        return fail(2, "front matter must be 'key: value' lines")
+
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in meta.items():
+        key = str(key)
+        if key not in FIELDS:
+            extra[key] = value
+            hint = f" (did you mean '{SYNONYMS[key]}'?)" if key in SYNONYMS else did_you_mean(key, tuple(FIELDS))
+            if hint:
+                warnings.append(Problem(source, _line_of(front, key), f"unknown key '{key}'{hint}"))
+            continue
+        if value is None:
+            continue
+        try:
+            values[key] = FIELDS[key](value)
+        except ValueError as exc:
+            problems.append(Problem(source, _line_of(front, key), f"{key}: {value!r} {exc}"))
+    for key in ("title", "date"):
+        if key not in meta or meta[key] is None or (key == "title" and key in values and not values[key]):
+            problems.append(Problem(source, None, f"missing {key}: add a '{key}:' line to the front matter"))
+    for key in ("date", "updated"):
+        if key in values:
+            try:
+                values[key] = parse_date(values[key], config.tz)
+            except ValueError as exc:
+                problems.append(Problem(source, _line_of(front, key),
+                                        f"{key}: '{values[key]}' is not a valid date ({exc})"))
+    if problems:
+        return ReadResult(None, tuple(problems), tuple(warnings))
+
+    is_page = source.split("/")[1:2] == ["pages"]
+    slug = values.get("slug") or slugify(values["title"]) or "article"
+    body_html = markdown_to_html(body, config)
+    article = Article(
+        source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
+        path=output_path(config, values["date"], slug, is_page), body=body_html,
+        summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
+        updated=values.get("updated"), author=values.get("author", ""),
+        source_name=values.get("source", ""), source_url=values.get("source_url", ""),
+        dateline=values.get("dateline", ""), lang=values.get("lang", ""),
+        draft=values.get("draft", False), review=values.get("review", ""), is_page=is_page,
+        extra=extra,
+    )
+    return ReadResult(article, (), tuple(warnings))
+
+
+def find_sources(config: Config) -> list[Path]:
+    """Every article file under content/, skipping hidden files and editors' temp files."""
+    root = config.content_dir
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.md")
+                  if not any(part.startswith((".", "_", "#")) for part in p.relative_to(root).parts)
+                  and p.is_file())
+
+
+def _read_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
+    source, data, digest = job
+    return read_article(source, data, config, digest)
+
+
+def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tuple[list[ReadResult], int]:
+    """Read every article file, converting only those the cache has not seen, in parallel.
+
+    Returns the results in source order and how many files were converted."""
+    jobs: list[tuple[str, bytes, str]] = []
+    for path in find_sources(config):
+        data = path.read_bytes()
+        jobs.append((path.relative_to(config.root).as_posix(), data, file_digest(data, config)))
+    results: list[ReadResult | None] = [cache.get(digest) for _, _, digest in jobs]
+    missing = [i for i, result in enumerate(results) if result is None]
+    converted = _convert(
+        [jobs[i] for i in missing], config, workers)
+    for i, result in zip(missing, converted):
+        results[i] = result
+        if result.article is not None:
+            cache.put(jobs[i][2], result)
+    return [r for r in results if r is not None], len(missing)
+
+
+def _convert(jobs: list[tuple[str, bytes, str]], config: Config, workers: int) -> list[ReadResult]:
+    """Convert files on every core: Markdown is pure Python, so processes, not threads."""
+    read = functools.partial(_read_one, config=config)
+    if workers <= 1 or len(jobs) < 64:
+        return [read(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(read, jobs, chunksize=chunk))

@@ -1,0 +1,39 @@
+"""The one error type for a user's mistakes: every problem names its file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One mistake in the user's input, printed as `path:line: message`."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class SiteError(Exception):
+    """Bad input: carries every problem found in one run, so the user fixes them all at once."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: str, line: int | None, message: str) -> "SiteError":
+        """A SiteError holding a single problem."""
+        return cls([Problem(path, line, message)])
+
+
+def did_you_mean(word: str, known: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+    """A 'did you mean' hint for a misspelt key, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""

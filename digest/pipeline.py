@@ -1,0 +1,159 @@
+"""The orchestrator: load, read, build, plan, render, write — each step timed."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .cache import ArticleCache
+from .config import Config, load_config
+from .content import Article, read_articles
+from .errors import Problem, SiteError
+from .model import Site, build_site
+from .output import Manifest, WriteReport, check_output_dir, write_output
+from .render import OutputFile, PageSpec, make_environment, plan_site, render_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    output: Path | None = None      # default: <root>/output
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None     # default: SOURCE_DATE_EPOCH, else the clock
+    workers: int | None = None      # default: every core
+    use_cache: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the one summary line and for tests."""
+
+    site: Site
+    files: tuple[OutputFile, ...]
+    write: WriteReport | None
+    warnings: tuple[Problem, ...]
+    converted: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for f in self.files if f.path.endswith(".html"))
+
+    def summary(self) -> str:
+        """One line: pages, articles, tags, what was written, time taken."""
+        site = self.site
+        total = sum(self.timings.values())
+        line = (f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags")
+        if self.write is not None:
+            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
+        return line + f" in {total:.2f} s"
+
+
+def build_time(now: datetime | None = None) -> datetime:
+    """'Now' for the build: given, else SOURCE_DATE_EPOCH for reproducible builds, else the clock."""
+    if now is not None:
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise SiteError.at("SOURCE_DATE_EPOCH", None, f"'{epoch}' is not a whole number of seconds") from None
+    return datetime.now(timezone.utc)
+
+
+def static_files(config: Config) -> dict[str, bytes]:
+    """Every file under static/, by its path in the output."""
+    root = config.static_dir
+    if not root.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".#")}
+
+
+class Builder:
+    """Runs the stages; keeps the template environment and cache between rebuilds in serve."""
+
+    def __init__(self, root: Path, options: BuildOptions):
+        self.root = root
+        self.options = options
+        self.env = None
+        self.env_layouts: Path | None = None
+
+    def load(self) -> tuple[Config, list[Article], tuple[Problem, ...], int, dict[str, float]]:
+        """Stages 1 and 2: config and every article, failing once with every problem."""
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        config = load_config(self.root, self.options.base_url)
+        timings["config"] = time.perf_counter() - start
+        start = time.perf_counter()
+        cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
+        results, converted = read_articles(config, cache, self.options.workers or os.cpu_count() or 1)
+        problems = [p for r in results for p in r.problems]
+        warnings = tuple(w for r in results for w in r.warnings)
+        if not results and not problems:
+            problems.append(Problem("content", None, "has no articles: add a Markdown file such as "
+                                                     "content/2024/first-article.md with 'title:' and 'date:' "
+                                                     "front matter"))
+        if problems:
+            raise SiteError(problems)
+        cache.save()
+        timings["read"] = time.perf_counter() - start
+        return config, [r.article for r in results if r.article], warnings, converted, timings
+
+    def plan(self) -> tuple[Config, Site, list[PageSpec], tuple[Problem, ...], int, dict[str, float]]:
+        """Stages 1 to 3 and the list of output files: everything `check` validates."""
+        config, articles, warnings, converted, timings = self.load()
+        start = time.perf_counter()
+        site = build_site(articles, config, build_time(self.options.now),
+                          drafts=self.options.drafts, future=self.options.future)
+        if not site.articles:
+            raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
+                                                "drafts or dated in the future (see --drafts and --future)")
+        specs = plan_site(site, static_files(config))
+        timings["model"] = time.perf_counter() - start
+        return config, site, specs, warnings, converted, timings
+
+    def environment(self, config: Config):
+        """The template environment, made once per process and layouts folder."""
+        if self.env is None or self.env_layouts != config.layouts_dir:
+            self.env = make_environment(config.layouts_dir)
+            self.env_layouts = config.layouts_dir
+        return self.env
+
+    def build(self) -> BuildReport:
+        """All five stages; output/ changes only when every stage succeeded."""
+        config, site, specs, warnings, converted, timings = self.plan()
+        output_dir = self.options.output or self.root / "output"
+        check_output_dir(output_dir, self.root)
+        manifest = Manifest(config.cache_dir, output_dir)
+        start = time.perf_counter()
+        files = render_site(specs, self.environment(config), config.layouts_dir,
+                            manifest.still_valid() if self.options.use_cache else {})
+        timings["render"] = time.perf_counter() - start
+        start = time.perf_counter()
+        written = write_output(files, output_dir, manifest)
+        timings["write"] = time.perf_counter() - start
+        return BuildReport(site, tuple(files), written, warnings, converted, timings)
+
+    def check(self) -> BuildReport:
+        """Validate everything a build would, rendering in memory and writing nothing."""
+        config, site, specs, warnings, converted, timings = self.plan()
+        start = time.perf_counter()
+        files = render_site(specs, self.environment(config), config.layouts_dir, {})
+        timings["render"] = time.perf_counter() - start
+        return BuildReport(site, tuple(files), None, warnings, converted, timings)
+
+
+def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Build the site at root into options.output (default root/output)."""
+    return Builder(root, options).build()
+
+
+def check(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Validate the site at root without writing anything."""
+    return Builder(root, options).check()
