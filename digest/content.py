@@ -209,9 +209,10 @@ def output_path(config: Config, when: datetime, slug: str, is_page: bool) -> str
                                    day=f"{when.day:02d}", slug=slug).lstrip("/")
 
 
-def file_digest(data: bytes, config: Config) -> str:
-    """A key that changes when the file, its settings or this engine change."""
+def file_digest(source: str, data: bytes, config: Config) -> str:
+    """A key that changes when the file, its place, its settings or this engine change."""
     h = hashlib.blake2b(data, digest_size=16)
+    h.update(source.encode())
     h.update(config.markdown_fingerprint().encode())
     h.update(ENGINE_VERSION.encode())
     return h.hexdigest()
@@ -312,7 +313,8 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tu
     jobs: list[tuple[str, bytes, str]] = []
     for path in find_sources(config):
         data = path.read_bytes()
-        jobs.append((path.relative_to(config.root).as_posix(), data, file_digest(data, config)))
+        source = path.relative_to(config.root).as_posix()
+        jobs.append((source, data, file_digest(source, data, config)))
     results: list[ReadResult | None] = [cache.get(digest) for _, _, digest in jobs]
     missing = [i for i, result in enumerate(results) if result is None]
     converted = _convert(

@@ -135,8 +135,9 @@ def template_fingerprints(env: jinja2.Environment, names: Iterable[str]) -> dict
     def visit(name: str) -> None:
         if name in sources:
             return
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r))
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        tree = env.parse(source, name, filename)
+        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(tree) if r))
         sources[name] = (source, refs)
         for ref in refs:
             visit(ref)
@@ -309,8 +310,9 @@ def _check_collisions(specs: list[PageSpec]) -> None:
     for spec in specs:
         key = spec.path.lower()  # GitHub Pages and many laptops treat case as the same file
         if key in seen:
-            problems.append(Problem(spec.origin, None, f"writes {spec.path}, which {seen[key]} writes too: "
-                                                       "change the slug or date of one of them"))
+            first, second = sorted((seen[key], spec.origin))
+            problems.append(Problem(second, None, f"writes {spec.path}, which {first} writes too: "
+                                                  "change the slug or date of one of them"))
         else:
             seen[key] = spec.origin
     if problems:

@@ -1,0 +1,121 @@
+"""Tiny sample sites built into tmp_path, with 'now' frozen."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)
+BASE_URL = "https://example.org/digest/"
+
+SITE_YAML = """\
+title: Sample Digest
+description: A synthetic digest used by the tests.
+base_url: https://example.org/digest/
+language: en
+timezone: America/Denver
+page_size: 2
+archive_page_size: 2
+feed_size: 3
+related_count: 2
+"""
+
+# Clearly synthetic articles: path -> text.
+ARTICLES = {
+    "content/2024/alpha.md": """\
+        ---
+        title: Examplecity opens a legal clinic
+        date: 2024-11-02 09:30
+        tags: [legal aid, Examplecity]
+        dateline: Examplecity
+        source: Sample Gazette
+        source_url: https://example.com/alpha
+        author: Test Writer
+        ---
+        The fictional clinic in Examplecity offers free advice on Tuesdays.
+
+        ## Opening hours
+
+        - Tuesday mornings
+        - Thursday evenings
+
+        See also [the beta article](../../../2024/12/sample-consulate-extends-hours/).
+        """,
+    "content/2024/beta.md": """\
+        ---
+        title: Sample consulate extends hours
+        date: 2024-12-18
+        tags: [consulates, legal aid]
+        summary: A made-up consulate stays open later.
+        ---
+        A made-up consulate stays open until "late" on weekdays -- a test of smart quotes.
+        """,
+    "content/2025/gamma.md": """\
+        ---
+        title: Migración services fair in Sampletown
+        date: 2025-01-10T08:00:00+01:00
+        tags: Migración
+        lang: es
+        ---
+        Un texto sintético para la prueba.
+        """,
+    "content/2023/delta.md": """\
+        ---
+        title: Older synthetic note
+        date: 2023-05-05
+        tags: [legal aid]
+        updated: 2023-06-01
+        ---
+        An older synthetic paragraph.
+        """,
+    "content/2025/draft.md": """\
+        ---
+        title: Unfinished synthetic draft
+        date: 2024-10-01
+        draft: true
+        ---
+        Not ready.
+        """,
+    "content/2025/future.md": """\
+        ---
+        title: Synthetic future notice
+        date: 2025-02-01
+        ---
+        Not yet.
+        """,
+    "content/pages/about.md": """\
+        ---
+        title: About
+        date: 2024-01-01
+        ---
+        A synthetic about page.
+        """,
+}
+
+
+def write_site(root: Path, articles: dict[str, str] | None = None, site_yaml: str = SITE_YAML) -> Path:
+    """A site folder with the repo's layouts and static files and the given articles."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shutil.copytree(REPO / "static", root / "static")
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    for path, text in (ARTICLES if articles is None else articles).items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,218 @@
+"""The fixture site builds into every page kind, with links, feeds and sitemap right."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+
+from conftest import BASE_URL, NOW, REPO, snapshot, write_site
+from digest.links import check_links
+from digest.pipeline import BuildOptions, build
+
+ALPHA = "2024/11/examplecity-opens-a-legal-clinic/index.html"
+BETA = "2024/12/sample-consulate-extends-hours/index.html"
+GAMMA = "2025/01/migracion-services-fair-in-sampletown/index.html"
+
+
+def run(site: Path, **options) -> tuple:
+    report = build(site, BuildOptions(now=NOW, **options))
+    return report, snapshot(site / "output")
+
+
+def text(files: dict[str, bytes], path: str) -> str:
+    return files[path].decode("utf-8")
+
+
+def test_every_page_kind_exists(site: Path) -> None:
+    report, files = run(site)
+    expected = [
+        "index.html", "page/2/index.html", ALPHA, BETA, GAMMA, "about/index.html",
+        "tags/index.html", "tags/legal-aid/index.html", "tags/legal-aid/page/2/index.html",
+        "tags/legal-aid/feed.xml", "tags/migracion/index.html", "archive/index.html",
+        "2024/index.html", "2024/12/index.html", "2023/05/index.html", "feed.xml", "sitemap.xml",
+        "robots.txt", "404.html", ".nojekyll", "style.css",
+    ]
+    assert [p for p in expected if p not in files] == []
+    assert "CNAME" not in files
+    assert len(report.site.articles) == 4 and len(report.site.pages) == 1
+
+
+def test_article_page_shows_its_parts(site: Path) -> None:
+    _, files = run(site)
+    page = text(files, ALPHA)
+    assert "<h1>Examplecity opens a legal clinic</h1>" in page
+    assert '<time datetime="2024-11-02T09:30:00-06:00">2 November 2024</time>' in page
+    assert '<span class="dateline">Examplecity</span>' in page
+    assert '<a href="https://example.com/alpha">Sample Gazette</a>' in page
+    assert "by Test Writer" in page
+    assert '<h2 id="opening-hours">Opening hours</h2>' in page
+    assert '<a href="/digest/tags/legal-aid/" rel="tag">legal aid</a>' in page
+    assert 'rel="next" href="/digest/2024/12/sample-consulate-extends-hours/"' in page
+    assert 'rel="prev" href="/digest/2023/05/older-synthetic-note/"' in page
+    related = page.split('id="related-heading"')[1]
+    assert "Sample consulate extends hours" in related and "Older synthetic note" in related
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    assert '"@type": "NewsArticle"' in ld and '"isBasedOn": "https://example.com/alpha"' in ld
+    assert '<link rel="canonical" href="https://example.org/digest/2024/11/examplecity-opens-a-legal-clinic/">' in page
+    assert '<meta property="og:type" content="article">' in page
+    beta = text(files, BETA)
+    assert "&ldquo;late&rdquo; on weekdays &ndash; a test" in beta  # smart quotes and dashes
+    assert '<article lang="es">' in text(files, GAMMA)
+
+
+def test_a_date_without_offset_is_in_the_site_time_zone(site: Path) -> None:
+    report, _ = run(site)
+    beta = next(a for a in report.site.articles if a.title.startswith("Sample consulate"))
+    assert beta.date.isoformat() == "2024-12-18T00:00:00-07:00"
+    gamma = next(a for a in report.site.articles if a.title.startswith("Migración"))
+    # 08:00 in Paris is still 9 January in Denver: the archive follows the site's zone.
+    assert gamma.date.isoformat() == "2025-01-10T08:00:00+01:00"
+    assert [m.path for y in report.site.years for m in y.months] == ["2025/01/", "2024/12/", "2024/11/", "2023/05/"]
+
+
+def test_front_page_and_tags_are_paginated_newest_first(site: Path) -> None:
+    _, files = run(site)
+    front = text(files, "index.html")
+    assert front.index("Migración services fair") < front.index("Sample consulate")
+    assert "Page 1 of 2" in front and 'href="/digest/page/2/"' in front
+    assert "Older synthetic note" in text(files, "page/2/index.html")
+    assert "page/1/" not in "".join(files)
+    tags = text(files, "tags/index.html")
+    assert re.search(r'href="/digest/tags/legal-aid/">legal aid</a> <span class="count">\(3\)', tags)
+    assert "Page 2 of 2" in text(files, "tags/legal-aid/page/2/index.html")
+
+
+def test_archives_list_years_and_months(site: Path) -> None:
+    _, files = run(site)
+    archive = text(files, "archive/index.html")
+    assert 'href="/digest/2024/12/">December</a> <span class="count">(1)' in archive
+    assert 'href="/digest/2024/">2024</a> <span class="count">(2)' in archive
+    assert "Sample consulate extends hours" in text(files, "2024/12/index.html")
+
+
+def test_every_internal_link_resolves_under_a_sub_path(site: Path) -> None:
+    _, files = run(site)
+    pages = {p: b.decode() for p, b in files.items() if p.endswith(".html")}
+    problems, checked = check_links(pages, files, BASE_URL)
+    assert problems == [] and checked > 200
+    assert all('href="/' not in html or 'href="/digest/' in html for html in pages.values())
+    # The 404 page is served from any missing path, so its links must not be relative.
+    assert not re.search(r'(href|src)="(?!/digest/|https?:|#|data:)', text(files, "404.html"))
+
+
+def test_base_url_option_moves_every_link(site: Path) -> None:
+    _, files = run(site, base_url="https://org.github.io/other")
+    front = text(files, "index.html")
+    assert 'href="/other/style.css"' in front and "/digest/" not in front
+    assert "https://org.github.io/other/sitemap.xml" in text(files, "robots.txt")
+    pages = {p: b.decode() for p, b in files.items() if p.endswith(".html")}
+    assert check_links(pages, files, "https://org.github.io/other/")[0] == []
+
+
+def test_feeds_parse_and_hold_the_newest_articles(site: Path) -> None:
+    _, files = run(site)
+    feed = feedparser.parse(files["feed.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert [e.title for e in feed.entries] == [
+        "Migración services fair in Sampletown", "Sample consulate extends hours", "Examplecity opens a legal clinic"]
+    assert feed.entries[2].link == "https://example.org/digest/2024/11/examplecity-opens-a-legal-clinic/"
+    assert "free advice" in feed.entries[2].content[0].value
+    tag_feed = feedparser.parse(files["tags/legal-aid/feed.xml"])
+    assert not tag_feed.bozo and len(tag_feed.entries) == 3
+    assert all("About" != e.title for e in feed.entries)
+    assert '<link rel="alternate" type="application/atom+xml" title="Sample Digest: legal aid" ' \
+           'href="/digest/tags/legal-aid/feed.xml">' in text(files, "tags/legal-aid/index.html")
+
+
+def test_sitemap_lists_every_page(site: Path) -> None:
+    _, files = run(site)
+    tree = ElementTree.fromstring(files["sitemap.xml"])
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {e.text for e in tree.findall("s:url/s:loc", ns)}
+    pages = {BASE_URL + p.removesuffix("index.html") for p in files if p.endswith("index.html")}
+    assert locs == pages
+    assert "Sitemap: https://example.org/digest/sitemap.xml" in text(files, "robots.txt")
+
+
+def test_drafts_and_future_articles_are_left_out_and_reported(site: Path) -> None:
+    report, files = run(site)
+    assert not any("unfinished" in p or "future-notice" in p for p in files)
+    reasons = {l.source: l.reason for l in report.site.left_out}
+    assert reasons["content/2025/draft.md"].startswith("draft")
+    assert reasons["content/2025/future.md"].startswith("dated in the future: 2025-02-01T00:00:00-07:00")
+    report, files = run(site, drafts=True, future=True)
+    assert "2024/10/unfinished-synthetic-draft/index.html" in files
+    assert "2025/02/synthetic-future-notice/index.html" in files
+
+
+def test_pages_are_linked_in_navigation_and_kept_out_of_lists(site: Path) -> None:
+    _, files = run(site)
+    assert '<a href="/digest/about/">About</a>' in text(files, "index.html")
+    assert "A synthetic about page" not in text(files, "feed.xml")
+    assert "about" not in text(files, "archive/index.html").split("<main")[1]
+
+
+def test_cname_written_when_site_names_a_domain(tmp_path: Path) -> None:
+    from conftest import SITE_YAML
+
+    site = write_site(tmp_path / "s", site_yaml=SITE_YAML + "cname: news.example.org\n")
+    _, files = run(site)
+    assert files["CNAME"] == b"news.example.org\n"
+
+
+def test_second_build_is_identical_and_writes_nothing(site: Path) -> None:
+    _, first = run(site)
+    times = {p.relative_to(site / "output"): p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
+    report, second = run(site)
+    assert second == first
+    assert report.write.written == 0 and report.write.deleted == 0
+    assert times == {p.relative_to(site / "output"): p.stat().st_mtime_ns
+                     for p in (site / "output").rglob("*") if p.is_file()}
+
+
+def test_a_fresh_build_without_cache_gives_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    _, cached = run(site)
+    other = write_site(tmp_path / "again")
+    _, fresh = run(other, use_cache=False, workers=1)
+    assert fresh == cached
+
+
+def test_removed_article_disappears(site: Path) -> None:
+    _, files = run(site)
+    assert GAMMA in files
+    (site / "content/2025/gamma.md").unlink()
+    report, files = run(site)
+    assert GAMMA not in files and "tags/migracion/index.html" not in files
+    assert not (site / "output/2025").exists()
+    assert report.write.deleted > 0
+
+
+def test_command_line_builds_and_prints_one_summary_line(site: Path) -> None:
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site), "--base-url",
+                             "https://example.org/digest/"], capture_output=True, text=True,
+                            env={"SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"built \S+/output: \d+ pages, 4 articles, 4 tags; wrote \d+, kept 0, removed 0 "
+                        r"in \d+\.\d\d s\n", result.stdout)
+    assert "left out: content/2025/draft.md: draft" in result.stderr
+    check = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site), "check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, workers: int) -> None:
+    many = {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n"
+                                         f"tags: [t{i % 5}]\n---\nSynthetic body {i} with *emphasis*.\n"
+            for i in range(80)}
+    one = write_site(tmp_path / "one", many)
+    two = write_site(tmp_path / "two", many)
+    build(one, BuildOptions(now=NOW, workers=1, use_cache=False))
+    build(two, BuildOptions(now=NOW, workers=workers, use_cache=False))
+    assert snapshot(one / "output") == snapshot(two / "output")
