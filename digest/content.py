@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -291,14 +292,20 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     return ReadResult(article, (), tuple(warnings))
 
 
-def find_sources(config: Config) -> list[Path]:
-    """Every article file under content/, skipping hidden files and editors' temp files."""
-    root = config.content_dir
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*.md")
-                  if not any(part.startswith((".", "_", "#")) for part in p.relative_to(root).parts)
-                  and p.is_file())
+def find_sources(config: Config) -> list[tuple[str, str]]:
+    """(path, path relative to the site root) of every article file under content/,
+    skipping hidden files and editors' temp files."""
+    root = str(config.content_dir)
+    prefix = len(str(config.root)) + 1
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_", "#"))]
+        for name in names:
+            if name.endswith(".md") and not name.startswith((".", "_", "#")):
+                path = os.path.join(folder, name)
+                found.append((path, path[prefix:].replace(os.sep, "/")))
+    found.sort(key=lambda pair: pair[1])
+    return found
 
 
 def _read_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
@@ -311,9 +318,9 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tu
 
     Returns the results in source order and how many files were converted."""
     jobs: list[tuple[str, bytes, str]] = []
-    for path in find_sources(config):
-        data = path.read_bytes()
-        source = path.relative_to(config.root).as_posix()
+    for path, source in find_sources(config):
+        with open(path, "rb") as f:
+            data = f.read()
         jobs.append((source, data, file_digest(source, data, config)))
     results: list[ReadResult | None] = [cache.get(digest) for _, _, digest in jobs]
     missing = [i for i, result in enumerate(results) if result is None]

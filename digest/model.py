@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,21 +145,21 @@ def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
     if count == 0:
         return {a.source: () for a in articles}
     position = {slug: {a.source: i for i, a in enumerate(items)} for slug, items in by_tag.items()}
+    stamp = {a.source: a.date.timestamp() for a in articles}
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
-        shared: Counter[str] = Counter()
+        shared: dict[str, int] = {}
         found: dict[str, Article] = {}
         for slug in {slugify(t) for t in article.tags}:
             items = by_tag[slug]
             i = position[slug][article.source]
             for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
-                if other.source != article.source:
-                    shared[other.source] += 1
-                    found[other.source] = other
-        when = article.date.timestamp()
-        ranked = sorted(found.values(),
-                        key=lambda o: (-shared[o.source], abs(o.date.timestamp() - when), o.source))
-        related[article.source] = tuple(ranked[:count])
+                shared[other.source] = shared.get(other.source, 0) + 1
+                found[other.source] = other
+        found.pop(article.source, None)
+        when = stamp[article.source]
+        best = heapq.nsmallest(count, found, key=lambda s: (-shared[s], abs(stamp[s] - when), s))
+        related[article.source] = tuple(found[s] for s in best)
     return related
 
 

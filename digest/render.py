@@ -17,7 +17,7 @@ from jinja2 import pass_context
 
 from .content import ENGINE_VERSION, Article
 from .errors import Problem, SiteError
-from .model import Pager, Site, Tag, TagLink
+from .model import Pager, Site, SiteInfo, TagLink
 
 RENDER_VERSION = "1"  # bump when a filter or context change alters rendered bytes
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -162,40 +162,60 @@ def template_fingerprints(env: jinja2.Environment, names: Iterable[str]) -> dict
 
 # ---------------------------------------------------------------------------- fingerprints
 
-def _walk(value: Any, out: list[str]) -> None:
-    """Flatten a context into text: an article stands for its digest, so this stays cheap."""
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+def _walk(value: Any, out: list[str], shared: dict[int, str]) -> None:
+    """Flatten a context into text: an article stands for its digest, so this stays cheap.
+
+    `shared` memoises objects that many pages show (the site info, tag links) by identity."""
     if isinstance(value, Article):
         out.append(value.digest)
-    elif isinstance(value, (str, int, float, bool)) or value is None:
+    elif isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, (int, float, bool)) or value is None:
         out.append(repr(value))
     elif isinstance(value, datetime):
         out.append(value.isoformat())
     elif isinstance(value, (tuple, list)):
         out.append("[")
         for item in value:
-            _walk(item, out)
+            _walk(item, out, shared)
         out.append("]")
     elif isinstance(value, Mapping):
         out.append("{")
         for key in sorted(value):
             out.append(str(key))
-            _walk(value[key], out)
+            _walk(value[key], out, shared)
         out.append("}")
     elif dataclasses.is_dataclass(value):
-        out.append(type(value).__name__ + "(")
-        for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), out)
-        out.append(")")
+        text = shared.get(id(value))
+        if text is None:
+            inner: list[str] = [type(value).__name__, "("]
+            for name in _field_names(type(value)):
+                _walk(getattr(value, name), inner, shared)
+            inner.append(")")
+            text = "\x1e".join(inner)
+            if isinstance(value, (SiteInfo, TagLink)):
+                shared[id(value)] = text
+        out.append(text)
     else:
         raise TypeError(f"cannot fingerprint {type(value).__name__} in a page context")
 
 
-def page_key(spec: PageSpec, template_keys: Mapping[str, str]) -> str:
+def page_key(spec: PageSpec, template_keys: Mapping[str, str], shared: dict[int, str]) -> str:
     """A digest of everything the page's bytes depend on."""
     if spec.data is not None:
         return hashlib.blake2b(spec.data, digest_size=16).hexdigest()
     out = [template_keys[spec.template]]
-    _walk(spec.context, out)
+    _walk(spec.context, out, shared)
     return hashlib.blake2b("\x1f".join(out).encode(), digest_size=16).hexdigest()
 
 
@@ -330,8 +350,9 @@ def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Pat
         raise SiteError([template_problem(exc, layouts_dir)]) from None
     problems: dict[Problem, None] = {}
     files = []
+    shared: dict[int, str] = {}
     for spec in specs:
-        key = page_key(spec, keys)
+        key = page_key(spec, keys, shared)
         if previous.get(spec.path) == key:
             files.append(OutputFile(spec.path, key, None))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str, max_length: int = 80) -> str:
     """A lower-case ASCII slug of words joined by hyphens, cut at a word boundary."""
     slug = _NON_WORD.sub("-", fold_accents(text).lower()).strip("-")
