@@ -15,7 +15,7 @@ import yaml
 
 from .errors import Problem, SiteError, did_you_mean
 
-DEFAULT_EXTENSIONS = ("extra", "smarty", "toc", "sane_lists")
+DEFAULT_EXTENSIONS = ("extra", "digest.typography", "toc", "sane_lists")
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
 # name -> (accepted types, default); a default of None means optional.

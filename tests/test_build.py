@@ -62,7 +62,7 @@ def test_article_page_shows_its_parts(site: Path) -> None:
     assert '<link rel="canonical" href="https://example.org/digest/2024/11/examplecity-opens-a-legal-clinic/">' in page
     assert '<meta property="og:type" content="article">' in page
     beta = text(files, BETA)
-    assert "&ldquo;late&rdquo; on weekdays &ndash; a test" in beta  # smart quotes and dashes
+    assert "“late” on weekdays – a test" in beta  # smart quotes and dashes
     assert '<article lang="es">' in text(files, GAMMA)
 
 
