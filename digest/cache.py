@@ -7,7 +7,6 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from .content import ENGINE_VERSION, ReadResult
 
@@ -15,67 +14,87 @@ FORMAT = f"digest-cache-{ENGINE_VERSION}-1"
 
 
 class ArticleCache:
-    """Read results by digest; each entry carries a checksum so a damaged entry is a miss."""
+    """Read results by digest; each stored entry carries a checksum so a damaged entry is a miss.
+
+    Entries loaded from disk stay pickled until asked for; new ones are pickled only when saved,
+    one at a time, so the cache never doubles the memory a large site takes."""
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries: dict[str, tuple[bytes, bytes]] = {}
+        self.stored: dict[str, tuple[bytes, bytes]] = _load(path) if path is not None else {}
+        self.on_disk: set[str] = set(self.stored)
+        self.fresh: dict[str, ReadResult] = {}
         self.used: set[str] = set()
-        self.added = 0
-        if path is not None:
-            self.entries = _load(path)
 
     def get(self, digest: str) -> ReadResult | None:
         """The cached result for a digest, or None when absent or damaged."""
-        entry = self.entries.get(digest)
-        if entry is None:
-            return None
-        checksum, blob = entry
-        if hashlib.blake2b(blob, digest_size=16).digest() != checksum:
-            return None
-        try:
-            result = pickle.loads(blob)
-        except Exception:  # a damaged entry is simply converted again
-            return None
-        if not isinstance(result, ReadResult):
-            return None
-        self.used.add(digest)
+        result = self.fresh.get(digest)
+        if result is None:
+            result = _unpickle(self.stored.get(digest))
+        if result is not None:
+            self.used.add(digest)
         return result
 
     def put(self, digest: str, result: ReadResult) -> None:
-        """Remember a result; only articles without problems are worth keeping."""
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        self.entries[digest] = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
+        """Remember a result for this and later builds."""
+        self.fresh[digest] = result
         self.used.add(digest)
-        self.added += 1
 
     def save(self) -> None:
-        """Write the entries used by this build (dropping stale ones) when anything changed."""
-        if self.path is None:
+        """Write the entries this build used, dropping stale ones, when they differ from the file's."""
+        used, self.used = self.used, set()
+        self.stored = {d: e for d, e in self.stored.items() if d in used}
+        self.fresh = {d: r for d, r in self.fresh.items() if d in used}
+        if self.path is None or used == self.on_disk:
             return
-        stale = len(self.entries) - len(self.used)
-        if not self.added and not stale:
-            return
-        kept = {d: self.entries[d] for d in sorted(self.used)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-cache-")
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((FORMAT, kept), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dump(FORMAT)
+                for digest in sorted(used):
+                    entry = self.stored.get(digest)
+                    if entry is None:
+                        blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
+                        entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
+                    pickler.dump((digest, *entry))
+                    pickler.clear_memo()
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self.on_disk = used
+
+
+def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
+    """The result in a stored entry, or None when it is missing or damaged."""
+    if entry is None:
+        return None
+    checksum, blob = entry
+    if hashlib.blake2b(blob, digest_size=16).digest() != checksum:
+        return None
+    try:
+        result = pickle.loads(blob)
+    except Exception:  # a damaged entry is simply converted again
+        return None
+    return result if isinstance(result, ReadResult) else None
 
 
 def _load(path: Path) -> dict[str, tuple[bytes, bytes]]:
     """The stored entries, or none when the file is missing, damaged or from another version."""
+    entries: dict[str, tuple[bytes, bytes]] = {}
     try:
         with open(path, "rb") as f:
-            stored: Any = pickle.load(f)
-    except Exception:  # missing, truncated or foreign: start empty, never fail the build
-        return {}
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == FORMAT
-            and isinstance(stored[1], dict)):
-        return {}
-    return stored[1]
+            unpickler = pickle.Unpickler(f)
+            if unpickler.load() != FORMAT:
+                return {}
+            while True:
+                try:
+                    digest, checksum, blob = unpickler.load()
+                except EOFError:
+                    break
+                entries[digest] = (checksum, blob)
+    except Exception:  # missing, truncated or foreign: keep what was read, never fail the build
+        return entries
+    return entries

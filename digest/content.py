@@ -210,11 +210,11 @@ def output_path(config: Config, when: datetime, slug: str, is_page: bool) -> str
                                    day=f"{when.day:02d}", slug=slug).lstrip("/")
 
 
-def file_digest(source: str, data: bytes, config: Config) -> str:
+def file_digest(source: str, data: bytes, settings: str) -> str:
     """A key that changes when the file, its place, its settings or this engine change."""
     h = hashlib.blake2b(data, digest_size=16)
     h.update(source.encode())
-    h.update(config.markdown_fingerprint().encode())
+    h.update(settings.encode())
     h.update(ENGINE_VERSION.encode())
     return h.hexdigest()
 
@@ -317,19 +317,23 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tu
     """Read every article file, converting only those the cache has not seen, in parallel.
 
     Returns the results in source order and how many files were converted."""
+    results: list[ReadResult | None] = []
     jobs: list[tuple[str, bytes, str]] = []
+    missing: list[int] = []
+    settings = config.markdown_fingerprint()
     for path, source in find_sources(config):
         with open(path, "rb") as f:
             data = f.read()
-        jobs.append((source, data, file_digest(source, data, config)))
-    results: list[ReadResult | None] = [cache.get(digest) for _, _, digest in jobs]
-    missing = [i for i, result in enumerate(results) if result is None]
-    converted = _convert(
-        [jobs[i] for i in missing], config, workers)
-    for i, result in zip(missing, converted):
+        digest = file_digest(source, data, settings)
+        cached = cache.get(digest)
+        if cached is None:
+            missing.append(len(results))
+            jobs.append((source, data, digest))
+        results.append(cached)
+    for i, job, result in zip(missing, jobs, _convert(jobs, config, workers)):
         results[i] = result
         if result.article is not None:
-            cache.put(jobs[i][2], result)
+            cache.put(job[2], result)
     return [r for r in results if r is not None], len(missing)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 import tempfile
@@ -10,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Sequence
+from types import MappingProxyType
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -30,9 +30,14 @@ REVIEW_ENCODING = "the raw text was not UTF-8: check accents and quotes"
 
 # --- regular expressions, compiled once -------------------------------------------------
 
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
+# English names, not calendar.month_name: that follows the locale.
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+_MONTHS = MappingProxyType({
+    **{name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name.lower(): number for number, name in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+})
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _LETTERS = r"[^\W\d_]"
@@ -62,10 +67,15 @@ _CLOSERS = "\"”’')]»"
 _FRONT_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _IMPORTED_FROM = re.compile(r"^imported_from:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
-# Markdown escaping: one pass over the text, so nothing is escaped twice.
-_ESCAPE_PLAIN = re.compile(r"[\\`*_\[\]{}&<>]")
-_ESCAPE_SMARTY = re.compile(r"[\\`*_\[\]{}&<>\"']|-{2,}|\.{3,}")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Markdown escaping: one pass over the text, so nothing is escaped twice. Runs of -- and ...
+# are always escaped (\- and \. work in any Markdown); quotes only when a typographic
+# extension (smarty, digest.typography) would curl them, in the form that extension undoes.
+QUOTES_KEPT, QUOTES_BACKSLASH, QUOTES_ENTITY = "kept", "backslash", "entity"
+_ESCAPE_WITHOUT_QUOTES = re.compile(r"[\\`*_\[\]{}&<>]|-{2,}|\.{3,}")
+_ESCAPE_WITH_QUOTES = re.compile(r"[\\`*_\[\]{}&<>\"']|-{2,}|\.{3,}")
+_ENTITIES = MappingProxyType({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_QUOTE_ENTITIES = MappingProxyType({'"': "&quot;", "'": "&#39;"})
+_QUOTE_PROBE = "\"Sample\" 'probe' it's"
 _ORDERED_ITEM = re.compile(r"^(\d+)\.(?=\s|$)")
 
 # YAML scalars: characters that must be written as escapes inside double quotes.
@@ -143,6 +153,7 @@ class Draft:
 
     @property
     def year(self) -> str:
+        """The year folder the article goes in."""
         return self.date[:4]
 
 
@@ -165,9 +176,7 @@ class TagMatcher:
                     tags_of[key].append(tag)
         if not tags_of:
             return cls(None, {}, {})
-        alternatives = sorted(tags_of, key=len, reverse=True)
-        body = "|".join(r"\s+".join(re.escape(word) for word in key.split(" ")) for key in alternatives)
-        pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+        pattern = re.compile(rf"(?<!\w){_trie_regex(tags_of)}(?!\w)", re.IGNORECASE)
         return cls(pattern, {k: tuple(v) for k, v in tags_of.items()},
                    {tag: i for i, tag in enumerate(vocabulary)})
 
@@ -176,15 +185,36 @@ class TagMatcher:
         if self.pattern is None:
             return ()
         counts: Counter[str] = Counter()
-        for match in self.pattern.finditer(text):
-            for tag in self.tags_of.get(_phrase_key(match.group()), ()):
-                counts[tag] += 1
+        for found, times in Counter(self.pattern.findall(text)).items():
+            for tag in self.tags_of.get(_phrase_key(found), ()):
+                counts[tag] += times
         ranked = sorted(counts, key=lambda tag: (-counts[tag], self.order.get(tag, 0)))
         return tuple(ranked[:limit])
 
 
 def _phrase_key(phrase: str) -> str:
-    return " ".join(phrase.split()).casefold()
+    return " ".join(phrase.split()).lower()
+
+
+def _trie_regex(phrases: Iterable[str]) -> str:
+    """One regex for many phrases, shared prefixes factored out: a plain alternation is several times slower."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:  # a phrase ends here; a longer one may go on (greedy: longest first)
+            return f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return emit(trie)
 
 
 # --- stage 1: bytes -> text ------------------------------------------------------------------
@@ -196,10 +226,16 @@ def read_raw(path: Path, shown: str | None = None) -> tuple[str, tuple[Problem, 
         data = path.read_bytes()
     except OSError as exc:
         raise RawTextError(f"cannot be read: {exc.strerror or exc}") from None
+    warnings: tuple[Problem, ...]
+    binary = RawTextError("contains NUL bytes, so it is not text: save the article as a plain .txt file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, warnings = data.decode("utf-16"), (Problem(shown, None, "is UTF-16: read as UTF-16"),)
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise binary from None
+        warnings = (Problem(shown, None, "is not UTF-8: read as UTF-16 (save sources as UTF-8)"),)
     elif b"\x00" in data:
-        raise RawTextError("contains NUL bytes, so it is not text: save the article as a plain .txt file")
+        raise binary
     else:
         text, warnings = _decode(data, shown)
     text = text.removeprefix("\ufeff")
@@ -228,7 +264,7 @@ def _decode(data: bytes, shown: str) -> tuple[str, tuple[Problem, ...]]:
 def parse_raw(text: str, options: ImportOptions, config: Config,
               matcher: TagMatcher | None = None) -> Draft:
     """Read headline, dateline, date, paragraphs, tags and summary from raw article text."""
-    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = [line.strip() for line in _SPACES.sub(" ", _CONTROL.sub(" ", text)).split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     headline, body_lines = _split_headline(lines)
@@ -271,11 +307,6 @@ def parse_raw(text: str, options: ImportOptions, config: Config,
         author=" ".join((options.author or "").split()), lang=(options.lang or "").strip(),
         notes=(REVIEW_PARAGRAPHS,) if wrapped_guess else (),
     )
-
-
-def _clean_line(line: str) -> str:
-    """Control characters become spaces, runs of spaces one space, ends trimmed."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", line)).strip()
 
 
 def _ends_sentence(line: str) -> bool:
@@ -407,7 +438,7 @@ def _dateline_date(match: re.Match[str]) -> tuple[str | None, str]:
     month = _MONTHS[month_name.rstrip(".").lower()]
     day = int(match.group("day") or match.group("day2"))
     year = match.group("year") or match.group("year2")
-    stated = f"{calendar.month_name[month]} {day}"
+    stated = f"{_MONTH_NAMES[month - 1]} {day}"
     if not year:
         return None, (f"its dateline gives {stated} but no year: pass --date YYYY-{month:02d}-{day:02d} "
                       "with the right year")
@@ -484,14 +515,16 @@ def _unique_tags(tags: Sequence[str]) -> tuple[str, ...]:
 
 # --- stage 3: Draft -> Markdown ----------------------------------------------------------------
 
-def escape_markdown(paragraph: str, smarty: bool = True) -> str:
+def escape_markdown(paragraph: str, quotes: str = QUOTES_BACKSLASH) -> str:
     """Escape a plain-text paragraph so Markdown renders exactly these characters."""
-    pattern = _ESCAPE_SMARTY if smarty else _ESCAPE_PLAIN
+    pattern = _ESCAPE_WITHOUT_QUOTES if quotes == QUOTES_KEPT else _ESCAPE_WITH_QUOTES
 
     def escape(match: re.Match[str]) -> str:
         found = match.group()
         if found in _ENTITIES:
             return _ENTITIES[found]
+        if quotes == QUOTES_ENTITY and found in _QUOTE_ENTITIES:
+            return _QUOTE_ENTITIES[found]
         return "".join("\\" + ch for ch in found)  # a run of -- or ... is escaped char by char
 
     text = pattern.sub(escape, paragraph)
@@ -532,7 +565,26 @@ def _plain_is_safe(value: str, in_flow: bool) -> bool:
     return not (in_flow and any(ch in value for ch in ",[]{}:?#"))
 
 
-def to_markdown(draft: Draft, smarty: bool = True) -> str:
+def quote_escaping(config: Config) -> str:
+    """How the site's Markdown extensions need straight quotes escaped: try them on a sample."""
+    import html
+
+    import markdown
+
+    md = markdown.Markdown(extensions=list(config.markdown_extensions),
+                           extension_configs=dict(config.markdown_extension_configs))
+
+    def renders_as_probe(source: str) -> bool:
+        return html.unescape(re.sub(r"<[^>]+>", "", md.reset().convert(source))).strip() == _QUOTE_PROBE
+
+    if renders_as_probe(_QUOTE_PROBE):
+        return QUOTES_KEPT
+    if renders_as_probe(escape_markdown(_QUOTE_PROBE, QUOTES_BACKSLASH)):
+        return QUOTES_BACKSLASH
+    return QUOTES_ENTITY    # entities are stashed before any typographer sees the text
+
+
+def to_markdown(draft: Draft, quotes: str = QUOTES_BACKSLASH) -> str:
     """The article file: front matter the build reads, then the escaped paragraphs."""
     lines = ["---", f"title: {yaml_scalar(draft.title)}", f"date: {draft.date}"]
     for key, value in (("dateline", draft.dateline), ("source", draft.source),
@@ -548,7 +600,7 @@ def to_markdown(draft: Draft, smarty: bool = True) -> str:
     if draft.imported_from:
         lines.append(f"imported_from: {yaml_scalar(draft.imported_from)}")
     lines.append("---")
-    body = "\n\n".join(escape_markdown(paragraph, smarty) for paragraph in draft.paragraphs)
+    body = "\n\n".join(escape_markdown(paragraph, quotes) for paragraph in draft.paragraphs)
     return "\n".join(lines) + "\n" + body + "\n"
 
 
@@ -576,7 +628,7 @@ def import_articles(config: Config, paths: Sequence[Path], options: ImportOption
     warnings += _unknown_tag_warnings(options.tags, config)
 
     matcher = TagMatcher.from_vocabulary(config.tag_vocabulary)
-    smarty = any(name.rsplit(".", 1)[-1] == "smarty" for name in config.markdown_extensions)
+    quotes = quote_escaping(config)
     claimed: dict[Path, str] = {}
     for raw, shown in raw_files:
         try:
@@ -598,7 +650,7 @@ def import_articles(config: Config, paths: Sequence[Path], options: ImportOption
                                                "does: import it on its own with --title to name it"))
             continue
         claimed[target] = shown
-        markdown_text = to_markdown(draft, smarty)
+        markdown_text = to_markdown(draft, quotes)
         existing = _read_existing(target)
         if existing == markdown_text:
             unchanged.append(target)

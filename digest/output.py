@@ -9,7 +9,7 @@ import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable
 
 from .errors import SiteError
 from .render import OutputFile
@@ -22,12 +22,10 @@ class WriteReport:
     deleted: int
 
 
-def safe_join(root: Path, relative: str) -> Path:
-    """root/relative, refusing any path that would land outside root."""
-    normal = posixpath.normpath(relative)
-    if normal.startswith(("../", "/")) or normal == ".." or "\\" in relative or "\0" in relative:
+def check_relative(relative: str) -> None:
+    """Refuse an output path that would land outside the output folder."""
+    if relative.startswith("/") or "\\" in relative or "\0" in relative or ".." in relative.split("/"):
         raise SiteError.at(relative, None, "would write outside the output folder")
-    return root / normal
 
 
 class Manifest:
@@ -47,10 +45,11 @@ class Manifest:
     def still_valid(self) -> dict[str, str]:
         """path -> key for files that are on disk exactly as the previous build left them."""
         valid = {}
+        root = str(self.output_dir) + os.sep
         for path, entry in self.entries.items():
             try:
                 key, size, mtime = entry
-                st = os.stat(self.output_dir / path)
+                st = os.stat(root + path)
             except (OSError, ValueError, TypeError):
                 continue
             if st.st_size == size and st.st_mtime_ns == mtime:
@@ -74,46 +73,42 @@ def check_output_dir(output_dir: Path, root: Path) -> None:
                                              "choose an empty or generated folder such as output/")
 
 
-def write_output(files: Sequence[OutputFile], output_dir: Path, manifest: Manifest) -> WriteReport:
-    """Stage every changed file beside output_dir, then move them in and remove stale files.
+def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> WriteReport:
+    """Stage every changed file beside output_dir as it arrives, then move them in and remove
+    stale files.
 
-    A failed build never reaches this stage, so output_dir keeps the last good site until a
-    good build replaces it; unchanged files keep their bytes and times."""
-    wanted = {f.path for f in files}
-    targets = {f.path: safe_join(output_dir, f.path) for f in files}
-    changed = [f for f in files if f.content is not None]
-    if output_dir.exists():
-        on_disk = set(manifest.entries) if manifest.entries else _walk_files(output_dir)
-    else:
-        on_disk = set()
-    stale = sorted(p for p in on_disk - wanted if (output_dir / p).is_file() or (output_dir / p).is_symlink())
-
+    If producing the files fails (a template error), the staging folder is dropped and
+    output_dir keeps the last good site; unchanged files keep their bytes and times."""
     staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
+    keys: dict[str, str] = {}
+    changed: list[str] = []
     try:
         staging.mkdir(parents=True)
         made: set[Path] = set()
-        for f in changed:
+        for f in files:
+            check_relative(f.path)
+            keys[f.path] = f.key
+            if f.content is None:
+                continue
+            changed.append(f.path)
             staged = staging / posixpath.normpath(f.path)
             if staged.parent not in made:
                 staged.parent.mkdir(parents=True, exist_ok=True)
                 made.add(staged.parent)
-            staged.write_bytes(f.content)  # type: ignore[arg-type]
+            with open(staged, "wb") as out:
+                out.write(f.content)
+        if output_dir.exists():
+            on_disk = set(manifest.entries) if manifest.entries else _walk_files(output_dir)
+        else:
+            on_disk = set()
+        stale = sorted(p for p in on_disk - keys.keys()
+                       if (output_dir / p).is_file() or (output_dir / p).is_symlink())
         if not output_dir.exists():
             os.replace(staging, output_dir)
         else:
-            made = set()
-            for f in changed:
-                target = targets[f.path]
-                if target.parent not in made:
-                    if target.parent.is_file():
-                        target.parent.unlink()
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                if target.is_dir():
-                    shutil.rmtree(target)
-                os.replace(staging / posixpath.normpath(f.path), target)
+            _swap_in(staging, output_dir, changed)
             for path in stale:
                 (output_dir / path).unlink(missing_ok=True)
             _prune_empty_dirs(output_dir, {(output_dir / p).parent for p in stale})
@@ -121,18 +116,34 @@ def write_output(files: Sequence[OutputFile], output_dir: Path, manifest: Manife
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
-    entries = {}
     previous = manifest.entries
-    changed_paths = {f.path for f in changed}
-    for f in files:
-        if f.path in changed_paths or f.path not in previous:
-            st = os.stat(targets[f.path])
-            entries[f.path] = [f.key, st.st_size, st.st_mtime_ns]
+    entries = {}
+    fresh = set(changed)
+    for path, key in keys.items():
+        if path in fresh or path not in previous:
+            st = os.stat(output_dir / path)
+            entries[path] = [key, st.st_size, st.st_mtime_ns]
         else:
-            entries[f.path] = previous[f.path]
+            entries[path] = previous[path]
     if entries != previous:
         manifest.save(entries)
-    return WriteReport(written=len(changed), unchanged=len(files) - len(changed), deleted=len(stale))
+        manifest.entries = entries
+    return WriteReport(written=len(changed), unchanged=len(keys) - len(changed), deleted=len(stale))
+
+
+def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:
+    """Move each staged file over its place in output_dir: a rename each, no copying."""
+    made: set[Path] = set()
+    for path in changed:
+        target = output_dir / posixpath.normpath(path)
+        if target.parent not in made:
+            if target.parent.is_file():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(staging / posixpath.normpath(path), target)
 
 
 def _walk_files(root: Path) -> set[str]:

@@ -14,7 +14,7 @@ from .content import Article, read_articles
 from .errors import Problem, SiteError
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, write_output
-from .render import OutputFile, PageSpec, make_environment, plan_site, render_site
+from .render import PageSpec, make_environment, plan_site, render_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class BuildReport:
     """What a build did, for the one summary line and for tests."""
 
     site: Site
-    files: tuple[OutputFile, ...]
+    specs: tuple[PageSpec, ...]
     write: WriteReport | None
     warnings: tuple[Problem, ...]
     converted: int
@@ -41,7 +41,7 @@ class BuildReport:
 
     @property
     def pages(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(".html"))
+        return sum(1 for s in self.specs if s.path.endswith(".html"))
 
     def summary(self) -> str:
         """One line: pages, articles, tags, what was written, time taken."""
@@ -134,19 +134,18 @@ class Builder:
         start = time.perf_counter()
         files = render_site(specs, self.environment(config), config.layouts_dir,
                             manifest.still_valid() if self.options.use_cache else {})
-        timings["render"] = time.perf_counter() - start
-        start = time.perf_counter()
         written = write_output(files, output_dir, manifest)
-        timings["write"] = time.perf_counter() - start
-        return BuildReport(site, tuple(files), written, warnings, converted, timings)
+        timings["render+write"] = time.perf_counter() - start
+        return BuildReport(site, tuple(specs), written, warnings, converted, timings)
 
     def check(self) -> BuildReport:
         """Validate everything a build would, rendering in memory and writing nothing."""
         config, site, specs, warnings, converted, timings = self.plan()
         start = time.perf_counter()
-        files = render_site(specs, self.environment(config), config.layouts_dir, {})
+        for _ in render_site(specs, self.environment(config), config.layouts_dir, {}):
+            pass
         timings["render"] = time.perf_counter() - start
-        return BuildReport(site, tuple(files), None, warnings, converted, timings)
+        return BuildReport(site, tuple(specs), None, warnings, converted, timings)
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import jinja2
 import jinja2.meta
@@ -176,38 +176,39 @@ def _walk(value: Any, out: list[str], shared: dict[int, str]) -> None:
     """Flatten a context into text: an article stands for its digest, so this stays cheap.
 
     `shared` memoises objects that many pages show (the site info, tag links) by identity."""
-    if isinstance(value, Article):
+    kind = type(value)
+    if kind is Article:
         out.append(value.digest)
-    elif isinstance(value, str):
+    elif kind is str:
         out.append(value)
-    elif isinstance(value, (int, float, bool)) or value is None:
-        out.append(repr(value))
-    elif isinstance(value, datetime):
-        out.append(value.isoformat())
-    elif isinstance(value, (tuple, list)):
+    elif kind is tuple or kind is list:
         out.append("[")
         for item in value:
             _walk(item, out, shared)
         out.append("]")
-    elif isinstance(value, Mapping):
+    elif kind is dict:
         out.append("{")
         for key in sorted(value):
             out.append(str(key))
             _walk(value[key], out, shared)
         out.append("}")
+    elif kind is int or kind is bool or kind is float or value is None:
+        out.append(repr(value))
+    elif kind is datetime:
+        out.append(value.isoformat())
     elif dataclasses.is_dataclass(value):
         text = shared.get(id(value))
         if text is None:
-            inner: list[str] = [type(value).__name__, "("]
-            for name in _field_names(type(value)):
+            inner: list[str] = [kind.__name__, "("]
+            for name in _field_names(kind):
                 _walk(getattr(value, name), inner, shared)
             inner.append(")")
             text = "\x1e".join(inner)
-            if isinstance(value, (SiteInfo, TagLink)):
+            if kind is SiteInfo or kind is TagLink:
                 shared[id(value)] = text
         out.append(text)
     else:
-        raise TypeError(f"cannot fingerprint {type(value).__name__} in a page context")
+        raise TypeError(f"cannot fingerprint {kind.__name__} in a page context")
 
 
 def page_key(spec: PageSpec, template_keys: Mapping[str, str], shared: dict[int, str]) -> str:
@@ -342,29 +343,29 @@ def _check_collisions(specs: list[PageSpec]) -> None:
 # ---------------------------------------------------------------------------- rendering
 
 def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Path,
-                previous: Mapping[str, str]) -> list[OutputFile]:
-    """Render each planned file whose key changed since the previous build; report all errors."""
+                previous: Mapping[str, str]) -> Iterator[OutputFile]:
+    """Render each planned file whose key changed since the previous build, one at a time.
+
+    Files are yielded as they are made so a large site is never held in memory whole;
+    every template error is collected and raised once, after the last file."""
     try:
         keys = template_fingerprints(env, sorted({s.template for s in specs if s.template}))
     except (jinja2.TemplateError, OSError) as exc:
         raise SiteError([template_problem(exc, layouts_dir)]) from None
     problems: dict[Problem, None] = {}
-    files = []
     shared: dict[int, str] = {}
     for spec in specs:
         key = page_key(spec, keys, shared)
         if previous.get(spec.path) == key:
-            files.append(OutputFile(spec.path, key, None))
-            continue
-        if spec.data is not None:
-            files.append(OutputFile(spec.path, key, spec.data))
-            continue
-        try:
-            text = env.get_template(spec.template).render(spec.context)
-        except jinja2.TemplateError as exc:
-            problems[template_problem(exc, layouts_dir)] = None
-            continue
-        files.append(OutputFile(spec.path, key, text.encode("utf-8")))
+            yield OutputFile(spec.path, key, None)
+        elif spec.data is not None:
+            yield OutputFile(spec.path, key, spec.data)
+        else:
+            try:
+                text = env.get_template(spec.template).render(spec.context)
+            except jinja2.TemplateError as exc:
+                problems[template_problem(exc, layouts_dir)] = None
+                continue
+            yield OutputFile(spec.path, key, text.encode("utf-8"))
     if problems:
         raise SiteError(list(problems))
-    return files
