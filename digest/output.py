@@ -9,9 +9,10 @@ import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .errors import SiteError
+from .links import LinkChecker
 from .render import OutputFile
 
 
@@ -29,39 +30,48 @@ def check_relative(relative: str) -> None:
 
 
 class Manifest:
-    """What the previous build into one output folder wrote: path -> (key, size, mtime_ns)."""
+    """What the previous build into one output folder wrote: path -> (key, size, mtime_ns, link targets)."""
+
+    FORMAT = 2
 
     def __init__(self, cache_dir: Path, output_dir: Path):
         name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"manifest-{name}.json"
         self.output_dir = output_dir
+        self.entries: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
         try:
-            self.entries: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
-        if not isinstance(self.entries, dict):
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("format") == self.FORMAT:
+                table = stored["targets"]
+                self.entries = {path: (key, size, mtime, tuple(table[i] for i in targets))
+                                for path, (key, size, mtime, targets) in stored["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.entries = {}
 
     def still_valid(self) -> dict[str, str]:
         """path -> key for files that are on disk exactly as the previous build left them."""
         valid = {}
         root = str(self.output_dir) + os.sep
-        for path, entry in self.entries.items():
+        for path, (key, size, mtime, _) in self.entries.items():
             try:
-                key, size, mtime = entry
                 st = os.stat(root + path)
-            except (OSError, ValueError, TypeError):
+            except OSError:
                 continue
             if st.st_size == size and st.st_mtime_ns == mtime:
                 valid[path] = key
         return valid
 
-    def save(self, entries: dict[str, list]) -> None:
-        """Store the new entries atomically."""
+    def save(self, entries: dict[str, tuple[str, int, int, tuple[str, ...]]]) -> None:
+        """Store the new entries atomically, link targets shared through one table."""
+        table: dict[str, int] = {}
+        files = {path: [key, size, mtime, [table.setdefault(t, len(table)) for t in targets]]
+                 for path, (key, size, mtime, targets) in entries.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(entries, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+        tmp.write_text(json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
+                                  separators=(",", ":"), sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.path)
+        self.entries = entries
 
 
 def check_output_dir(output_dir: Path, root: Path) -> None:
@@ -73,42 +83,47 @@ def check_output_dir(output_dir: Path, root: Path) -> None:
                                              "choose an empty or generated folder such as output/")
 
 
-def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> WriteReport:
-    """Stage every changed file beside output_dir as it arrives, then move them in and remove
-    stale files.
+def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest,
+                 checker: LinkChecker, origins: Mapping[str, str]) -> WriteReport:
+    """Stage every changed file beside output_dir as it arrives, check links and weights over
+    the whole site, then move the changed files in and remove stale ones.
 
-    If producing the files fails (a template error), the staging folder is dropped and
-    output_dir keeps the last good site; unchanged files keep their bytes and times."""
+    If producing the files fails (a template error) or a check fails, the staging folder is
+    dropped and output_dir keeps the last good site; unchanged files keep their bytes and times."""
     staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    keys: dict[str, str] = {}
-    changed: list[str] = []
+    facts: dict[str, tuple[int, tuple[str, ...]]] = {}
+    changed: dict[str, str] = {}
+    previous = manifest.entries
     try:
         staging.mkdir(parents=True)
         made: set[Path] = set()
         for f in files:
             check_relative(f.path)
-            keys[f.path] = f.key
             if f.content is None:
+                _, size, _, targets = previous[f.path]
+                facts[f.path] = (size, targets)
                 continue
-            changed.append(f.path)
+            changed[f.path] = f.key
+            facts[f.path] = (len(f.content), checker.targets(f.path, f.content))
             staged = staging / posixpath.normpath(f.path)
             if staged.parent not in made:
                 staged.parent.mkdir(parents=True, exist_ok=True)
                 made.add(staged.parent)
             with open(staged, "wb") as out:
                 out.write(f.content)
+        checker.verify(facts, origins)
         if output_dir.exists():
-            on_disk = set(manifest.entries) if manifest.entries else _walk_files(output_dir)
+            on_disk = set(previous) if previous else _walk_files(output_dir)
         else:
             on_disk = set()
-        stale = sorted(p for p in on_disk - keys.keys()
+        stale = sorted(p for p in on_disk - facts.keys()
                        if (output_dir / p).is_file() or (output_dir / p).is_symlink())
         if not output_dir.exists():
             os.replace(staging, output_dir)
         else:
-            _swap_in(staging, output_dir, changed)
+            _swap_in(staging, output_dir, list(changed))
             for path in stale:
                 (output_dir / path).unlink(missing_ok=True)
             _prune_empty_dirs(output_dir, {(output_dir / p).parent for p in stale})
@@ -116,19 +131,16 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
-    previous = manifest.entries
+    root = str(output_dir) + os.sep
     entries = {}
-    fresh = set(changed)
-    for path, key in keys.items():
-        if path in fresh or path not in previous:
-            st = os.stat(output_dir / path)
-            entries[path] = [key, st.st_size, st.st_mtime_ns]
+    for path, (size, targets) in facts.items():
+        if path in changed:
+            entries[path] = (changed[path], size, os.stat(root + path).st_mtime_ns, targets)
         else:
             entries[path] = previous[path]
     if entries != previous:
         manifest.save(entries)
-        manifest.entries = entries
-    return WriteReport(written=len(changed), unchanged=len(keys) - len(changed), deleted=len(stale))
+    return WriteReport(written=len(changed), unchanged=len(facts) - len(changed), deleted=len(stale))
 
 
 def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:

@@ -12,6 +12,7 @@ from .cache import ArticleCache
 from .config import Config, load_config
 from .content import Article, read_articles
 from .errors import Problem, SiteError
+from .links import LinkChecker
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, write_output
 from .render import PageSpec, make_environment, plan_site, render_site
@@ -38,6 +39,7 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     converted: int
     timings: dict[str, float] = field(default_factory=dict)
+    links: LinkChecker | None = None
 
     @property
     def pages(self) -> int:
@@ -134,18 +136,22 @@ class Builder:
         start = time.perf_counter()
         files = render_site(specs, self.environment(config), config.layouts_dir,
                             manifest.still_valid() if self.options.use_cache else {})
-        written = write_output(files, output_dir, manifest)
+        checker = LinkChecker(config.base_url, config.page_budget_kb)
+        written = write_output(files, output_dir, manifest, checker, {s.path: s.origin for s in specs})
         timings["render+write"] = time.perf_counter() - start
-        return BuildReport(site, tuple(specs), written, warnings, converted, timings)
+        return BuildReport(site, tuple(specs), written, warnings, converted, timings, checker)
 
     def check(self) -> BuildReport:
         """Validate everything a build would, rendering in memory and writing nothing."""
         config, site, specs, warnings, converted, timings = self.plan()
         start = time.perf_counter()
-        for _ in render_site(specs, self.environment(config), config.layouts_dir, {}):
-            pass
+        checker = LinkChecker(config.base_url, config.page_budget_kb)
+        facts = {f.path: (len(f.content), checker.targets(f.path, f.content))
+                 for f in render_site(specs, self.environment(config), config.layouts_dir, {})
+                 if f.content is not None}
+        checker.verify(facts, {s.path: s.origin for s in specs})
         timings["render"] = time.perf_counter() - start
-        return BuildReport(site, tuple(specs), None, warnings, converted, timings)
+        return BuildReport(site, tuple(specs), None, warnings, converted, timings, checker)
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -119,3 +119,33 @@ def site(tmp_path: Path) -> Path:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under folder by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def broken_links(files: dict[str, bytes], base_url: str) -> list[str]:
+    """Links in HTML pages that no file answers, found independently of the engine's checker."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.found += [v for k, v in attrs if k in ("href", "src") and v]
+
+    base = urlsplit(base_url)
+    broken = []
+    for page, data in files.items():
+        if not page.endswith(".html"):
+            continue
+        parser = Links()
+        parser.feed(data.decode())
+        for link in parser.found:
+            url = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
+            if url.netloc != base.netloc or url.scheme not in ("http", "https"):
+                continue
+            path = url.path[len(base.path):] if url.path.startswith(base.path) else None
+            if path is None or (path + "index.html" if path.endswith("/") or not path else path) not in files:
+                broken.append(f"{page} -> {link}")
+    return broken

@@ -11,8 +11,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from conftest import BASE_URL, NOW, REPO, snapshot, write_site
-from digest.links import check_links
+from conftest import BASE_URL, NOW, REPO, broken_links, snapshot, write_site
 from digest.pipeline import BuildOptions, build
 
 ALPHA = "2024/11/examplecity-opens-a-legal-clinic/index.html"
@@ -97,10 +96,10 @@ def test_archives_list_years_and_months(site: Path) -> None:
 
 
 def test_every_internal_link_resolves_under_a_sub_path(site: Path) -> None:
-    _, files = run(site)
+    report, files = run(site)
     pages = {p: b.decode() for p, b in files.items() if p.endswith(".html")}
-    problems, checked = check_links(pages, files, BASE_URL)
-    assert problems == [] and checked > 200
+    assert broken_links(files, BASE_URL) == []
+    assert report.links.checked > 200
     assert all('href="/' not in html or 'href="/digest/' in html for html in pages.values())
     # The 404 page is served from any missing path, so its links must not be relative.
     assert not re.search(r'(href|src)="(?!/digest/|https?:|#|data:)', text(files, "404.html"))
@@ -111,8 +110,7 @@ def test_base_url_option_moves_every_link(site: Path) -> None:
     front = text(files, "index.html")
     assert 'href="/other/style.css"' in front and "/digest/" not in front
     assert "https://org.github.io/other/sitemap.xml" in text(files, "robots.txt")
-    pages = {p: b.decode() for p, b in files.items() if p.endswith(".html")}
-    assert check_links(pages, files, "https://org.github.io/other/")[0] == []
+    assert broken_links(files, "https://org.github.io/other/") == []
 
 
 def test_feeds_parse_and_hold_the_newest_articles(site: Path) -> None:
