@@ -35,6 +35,11 @@ class ArticleCache:
             self.used.add(digest)
         return result
 
+    def keep(self, digest: str) -> None:
+        """Mark an entry as still used, without reading it."""
+        if digest in self.fresh or digest in self.stored:
+            self.used.add(digest)
+
     def put(self, digest: str, result: ReadResult) -> None:
         """Remember a result for this and later builds."""
         self.fresh[digest] = result

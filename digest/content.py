@@ -313,15 +313,28 @@ def _read_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
     return read_article(source, data, config, digest)
 
 
-def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tuple[list[ReadResult], int]:
+def read_articles(config: Config, cache: "ArticleCache", workers: int = 1,
+                  known: dict[str, tuple[int, int, ReadResult]] | None = None) -> tuple[list[ReadResult], int]:
     """Read every article file, converting only those the cache has not seen, in parallel.
 
-    Returns the results in source order and how many files were converted."""
+    `known` (source -> mtime, size, result) lets a long-lived builder skip reading files that
+    have not changed since it last read them; it is updated in place. Returns the results in
+    source order and how many files were converted."""
+    known = {} if known is None else known
     results: list[ReadResult | None] = []
     jobs: list[tuple[str, bytes, str]] = []
     missing: list[int] = []
+    stamps: dict[str, tuple[int, int]] = {}
     settings = config.markdown_fingerprint()
     for path, source in find_sources(config):
+        st = os.stat(path)
+        stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
+        seen = known.get(source)
+        if seen is not None and seen[:2] == stamp:
+            results.append(seen[2])
+            if seen[2].article is not None:
+                cache.keep(seen[2].article.digest)
+            continue
         with open(path, "rb") as f:
             data = f.read()
         digest = file_digest(source, data, settings)
@@ -334,7 +347,10 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int = 1) -> tu
         results[i] = result
         if result.article is not None:
             cache.put(job[2], result)
-    return [r for r in results if r is not None], len(missing)
+    done = [r for r in results if r is not None]
+    known.clear()
+    known.update((r.article.source, (*stamps[r.article.source], r)) for r in done if r.article is not None)
+    return done, len(missing)
 
 
 def _convert(jobs: list[tuple[str, bytes, str]], config: Config, workers: int) -> list[ReadResult]:

@@ -95,6 +95,7 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
         shutil.rmtree(staging)
     facts: dict[str, tuple[int, tuple[str, ...]]] = {}
     changed: dict[str, str] = {}
+    same: dict[str, str] = {}
     previous = manifest.entries
     try:
         staging.mkdir(parents=True)
@@ -105,8 +106,11 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
                 _, size, _, targets = previous[f.path]
                 facts[f.path] = (size, targets)
                 continue
-            changed[f.path] = f.key
             facts[f.path] = (len(f.content), checker.targets(f.path, f.content))
+            if f.path in previous and _same_bytes(output_dir / f.path, f.content):
+                same[f.path] = f.key  # new inputs, same page: keep the file and its time
+                continue
+            changed[f.path] = f.key
             staged = staging / posixpath.normpath(f.path)
             if staged.parent not in made:
                 staged.parent.mkdir(parents=True, exist_ok=True)
@@ -134,13 +138,26 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
     root = str(output_dir) + os.sep
     entries = {}
     for path, (size, targets) in facts.items():
-        if path in changed:
-            entries[path] = (changed[path], size, os.stat(root + path).st_mtime_ns, targets)
+        if path in changed or path in same:
+            entries[path] = (changed.get(path) or same[path], size, os.stat(root + path).st_mtime_ns, targets)
         else:
             entries[path] = previous[path]
     if entries != previous:
         manifest.save(entries)
     return WriteReport(written=len(changed), unchanged=len(facts) - len(changed), deleted=len(stale))
+
+
+def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
+    """Replace one file in place (a temp file, then a rename) and note it in the manifest."""
+    check_relative(file.path)
+    assert file.content is not None
+    target = output_dir / posixpath.normpath(file.path)
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    tmp.write_bytes(file.content)
+    os.replace(tmp, target)
+    _, _, _, targets = manifest.entries.get(file.path, ("", 0, 0, ()))
+    manifest.entries = {**manifest.entries, file.path: (file.key, len(file.content),
+                                                         os.stat(target).st_mtime_ns, targets)}
 
 
 def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:
@@ -156,6 +173,17 @@ def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:
         if target.is_dir():
             shutil.rmtree(target)
         os.replace(staging / posixpath.normpath(path), target)
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    """Whether the file on disk already holds exactly these bytes."""
+    try:
+        if os.stat(path).st_size != len(content):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == content
+    except OSError:
+        return False
 
 
 def _walk_files(root: Path) -> set[str]:

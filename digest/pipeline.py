@@ -10,12 +10,12 @@ from pathlib import Path
 
 from .cache import ArticleCache
 from .config import Config, load_config
-from .content import Article, read_articles
+from .content import Article, ReadResult, file_digest, read_article, read_articles
 from .errors import Problem, SiteError
 from .links import LinkChecker
 from .model import Site, build_site
-from .output import Manifest, WriteReport, check_output_dir, write_output
-from .render import PageSpec, make_environment, plan_site, render_site
+from .output import Manifest, WriteReport, check_output_dir, write_one, write_output
+from .render import PageSpec, article_spec, make_environment, plan_site, render_site, template_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +78,47 @@ def static_files(config: Config) -> dict[str, bytes]:
 
 
 class Builder:
-    """Runs the stages; keeps the template environment and cache between rebuilds in serve."""
+    """Runs the stages. One Builder serves a whole `serve` session: it keeps the config, the
+    article cache, what it knows of each content file and the output manifest in memory, so a
+    rebuild reads, converts, renders and writes only what changed."""
 
     def __init__(self, root: Path, options: BuildOptions):
         self.root = root
         self.options = options
         self.env = None
         self.env_layouts: Path | None = None
+        self.config: tuple[tuple[int, int], Config] | None = None
+        self.cache: ArticleCache | None = None
+        self.known: dict[str, tuple[int, int, ReadResult]] = {}
+        self.manifest: Manifest | None = None
+        self.last: tuple[Config, Site, dict[str, PageSpec]] | None = None
+
+    @property
+    def output_dir(self) -> Path:
+        return self.options.output or self.root / "output"
+
+    def load_config(self) -> Config:
+        """Stage 1, read again only when site.yaml changed."""
+        try:
+            st = os.stat(self.root / "site.yaml")
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (0, 0)
+        if self.config is None or self.config[0] != stamp:
+            self.config = (stamp, load_config(self.root, self.options.base_url))
+        return self.config[1]
 
     def load(self) -> tuple[Config, list[Article], tuple[Problem, ...], int, dict[str, float]]:
         """Stages 1 and 2: config and every article, failing once with every problem."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        config = load_config(self.root, self.options.base_url)
+        config = self.load_config()
         timings["config"] = time.perf_counter() - start
         start = time.perf_counter()
-        cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
-        results, converted = read_articles(config, cache, self.options.workers or os.cpu_count() or 1)
+        if self.cache is None:
+            self.cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
+        results, converted = read_articles(config, self.cache, self.options.workers or os.cpu_count() or 1,
+                                           self.known)
         problems = [p for r in results for p in r.problems]
         warnings = tuple(w for r in results for w in r.warnings)
         if not results and not problems:
@@ -103,7 +127,7 @@ class Builder:
                                                      "front matter"))
         if problems:
             raise SiteError(problems)
-        cache.save()
+        self.cache.save()
         timings["read"] = time.perf_counter() - start
         return config, [r.article for r in results if r.article], warnings, converted, timings
 
@@ -127,28 +151,71 @@ class Builder:
             self.env_layouts = config.layouts_dir
         return self.env
 
+    def reload_layouts(self) -> None:
+        """Forget compiled templates, after a layout file changed."""
+        self.env = None
+
     def build(self) -> BuildReport:
-        """All five stages; output/ changes only when every stage succeeded."""
+        """All five stages; the output folder changes only when every stage succeeded."""
         config, site, specs, warnings, converted, timings = self.plan()
-        output_dir = self.options.output or self.root / "output"
-        check_output_dir(output_dir, self.root)
-        manifest = Manifest(config.cache_dir, output_dir)
+        check_output_dir(self.output_dir, self.root)
+        if self.manifest is None:
+            self.manifest = Manifest(config.cache_dir, self.output_dir)
         start = time.perf_counter()
-        files = render_site(specs, self.environment(config), config.layouts_dir,
-                            manifest.still_valid() if self.options.use_cache else {})
+        env = self.environment(config)
+        keys = template_keys(specs, env, config.layouts_dir)
+        files = render_site(specs, env, config.layouts_dir,
+                            self.manifest.still_valid() if self.options.use_cache else {}, keys)
         checker = LinkChecker(config.base_url, config.page_budget_kb)
-        written = write_output(files, output_dir, manifest, checker, {s.path: s.origin for s in specs})
+        written = write_output(files, self.output_dir, self.manifest, checker, {s.path: s.origin for s in specs})
         timings["render+write"] = time.perf_counter() - start
+        self.last = (config, site, {s.origin: s for s in specs if s.template in ("article.html", "page.html")})
         return BuildReport(site, tuple(specs), written, warnings, converted, timings, checker)
+
+    def quick_update(self, sources: list[str]) -> list[str]:
+        """Re-render at once the pages of edited articles whose address and place stay the same.
+
+        For the preview: the edited page is on disk in milliseconds; the full rebuild that
+        follows brings lists, feeds and neighbours up to date. Returns the pages written;
+        anything it cannot do safely (a new, moved or broken file) it leaves to the rebuild."""
+        if self.last is None or self.manifest is None:
+            return []
+        config, site, by_source = self.last
+        env = self.environment(config)
+        written = []
+        for source in sources:
+            old = by_source.get(source)
+            path = self.root / source
+            if old is None or not path.is_file():
+                continue
+            data = path.read_bytes()
+            digest = file_digest(source, data, config.markdown_fingerprint())
+            result = read_article(source, data, config, digest)
+            new = result.article
+            before = old.context.get("article") or old.context.get("page")  # type: ignore[union-attr]
+            if new is None or (new.path, new.date, new.draft, new.is_page) != (
+                    before.path, before.date, before.draft, before.is_page):
+                continue
+            if self.cache is not None:
+                self.cache.put(digest, result)
+            spec = article_spec(site, new, source)
+            try:
+                keys = template_keys([spec], env, config.layouts_dir)
+                rendered = list(render_site([spec], env, config.layouts_dir, {}, keys))
+            except SiteError:
+                continue
+            write_one(rendered[0], self.output_dir, self.manifest)
+            written.append(spec.path)
+        return written
 
     def check(self) -> BuildReport:
         """Validate everything a build would, rendering in memory and writing nothing."""
         config, site, specs, warnings, converted, timings = self.plan()
         start = time.perf_counter()
         checker = LinkChecker(config.base_url, config.page_budget_kb)
-        facts = {f.path: (len(f.content), checker.targets(f.path, f.content))
-                 for f in render_site(specs, self.environment(config), config.layouts_dir, {})
-                 if f.content is not None}
+        env = self.environment(config)
+        files = render_site(specs, env, config.layouts_dir, {}, template_keys(specs, env, config.layouts_dir))
+        facts = {f.path: (len(f.content), checker.targets(f.path, f.content)) for f in files if f.content is not None}
         checker.verify(facts, {s.path: s.origin for s in specs})
         timings["render"] = time.perf_counter() - start
         return BuildReport(site, tuple(specs), None, warnings, converted, timings, checker)

@@ -233,21 +233,27 @@ def _tag_links(site: Site, article: Article) -> tuple[TagLink, ...]:
     return tuple(site.tag_links[name] for name in article.tags if name in site.tag_links)
 
 
+def article_spec(site: Site, article: Article, placed_as: str) -> PageSpec:
+    """The page of one article or plain page, shown among the neighbours `placed_as` has in site."""
+    info = site.info
+    head = Head(f"{article.title} | {info.title}", article.summary, article.path,
+                "website" if article.is_page else "article")
+    if article.is_page:
+        return PageSpec(path=article.path + "index.html", origin=article.source, template="page.html",
+                        context={"site": info, "page": article, "head": head})
+    return PageSpec(
+        path=article.path + "index.html", origin=article.source, template="article.html",
+        context={"site": info, "article": article, "tags": _tag_links(site, article),
+                 "newer": site.newer[placed_as], "older": site.older[placed_as],
+                 "related": site.related[placed_as], "head": head})
+
+
 def plan_site(site: Site, static_files: Mapping[str, bytes]) -> list[PageSpec]:
     """Every output file the site needs, with collisions between two sources reported."""
     info = site.info
     specs: list[PageSpec] = []
-    for article in site.articles:
-        specs.append(PageSpec(
-            path=article.path + "index.html", origin=article.source, template="article.html",
-            context={"site": info, "article": article, "tags": _tag_links(site, article),
-                     "newer": site.newer[article.source], "older": site.older[article.source],
-                     "related": site.related[article.source],
-                     "head": Head(f"{article.title} | {info.title}", article.summary, article.path, "article")}))
-    for page in site.pages:
-        specs.append(PageSpec(
-            path=page.path + "index.html", origin=page.source, template="page.html",
-            context={"site": info, "page": page, "head": Head(f"{page.title} | {info.title}", page.summary, page.path)}))
+    specs.extend(article_spec(site, article, article.source) for article in site.articles)
+    specs.extend(article_spec(site, page, page.source) for page in site.pages)
     for pager in site.front_pagers:
         specs.append(PageSpec(
             path=pager.path + "index.html", origin="the front page", template="list.html",
@@ -342,16 +348,20 @@ def _check_collisions(specs: list[PageSpec]) -> None:
 
 # ---------------------------------------------------------------------------- rendering
 
+def template_keys(specs: Iterable[PageSpec], env: jinja2.Environment, layouts_dir: Path) -> dict[str, str]:
+    """Fingerprints of every template the specs use; a template that does not parse is an error."""
+    try:
+        return template_fingerprints(env, sorted({s.template for s in specs if s.template}))
+    except (jinja2.TemplateError, OSError) as exc:
+        raise SiteError([template_problem(exc, layouts_dir)]) from None
+
+
 def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Path,
-                previous: Mapping[str, str]) -> Iterator[OutputFile]:
+                previous: Mapping[str, str], keys: Mapping[str, str]) -> Iterator[OutputFile]:
     """Render each planned file whose key changed since the previous build, one at a time.
 
     Files are yielded as they are made so a large site is never held in memory whole;
     every template error is collected and raised once, after the last file."""
-    try:
-        keys = template_fingerprints(env, sorted({s.template for s in specs if s.template}))
-    except (jinja2.TemplateError, OSError) as exc:
-        raise SiteError([template_problem(exc, layouts_dir)]) from None
     problems: dict[Problem, None] = {}
     shared: dict[int, str] = {}
     for spec in specs:

@@ -1,0 +1,102 @@
+"""Warm builds, the cache and a long-lived builder give exactly what a fresh build gives."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+from conftest import NOW, snapshot, write_site
+from digest.pipeline import Builder, BuildOptions, build
+
+ALPHA_SOURCE = "content/2024/alpha.md"
+ALPHA_PAGE = "2024/11/examplecity-opens-a-legal-clinic/index.html"
+
+
+def fresh_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The site built from scratch elsewhere: no cache, no previous output, one process."""
+    copy = tmp_path / "fresh"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".cache"))
+    build(copy, BuildOptions(now=NOW, use_cache=False, workers=1))
+    return snapshot(copy / "output")
+
+
+def edit(site: Path, source: str, old: str, new: str) -> None:
+    path = site / source
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_after_one_edit_exactly_the_affected_pages_change(site: Path, tmp_path: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    before = snapshot(site / "output")
+    edit(site, ALPHA_SOURCE, "Thursday evenings", "Thursday and Friday evenings")
+    report = build(site, BuildOptions(now=NOW))
+    after = snapshot(site / "output")
+    changed = {p for p in after if before.get(p) != after[p]}
+    # The article, and the feeds that carry its full text; lists show only the summary.
+    assert changed == {ALPHA_PAGE, "feed.xml", "tags/legal-aid/feed.xml", "tags/examplecity/feed.xml"}
+    assert report.converted == 1 and report.write.written == len(changed)
+    assert after == fresh_build(site, tmp_path)
+
+
+def test_a_title_edit_reaches_every_list_that_shows_it(site: Path, tmp_path: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic", "title: Examplecity opens a legal clinic\nslug: examplecity-opens-a-legal-clinic\nsummary: A new synthetic summary.")
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic\n", "title: Examplecity opens a new legal clinic\n")
+    build(site, BuildOptions(now=NOW))
+    after = snapshot(site / "output")
+    assert after == fresh_build(site, tmp_path)
+    showing = [p for p, data in after.items() if b"Examplecity opens a new legal clinic" in data]
+    assert {"page/2/index.html", "tags/legal-aid/index.html", "2024/11/index.html", "feed.xml", ALPHA_PAGE,
+            "2024/12/sample-consulate-extends-hours/index.html"} <= set(showing)
+
+
+def test_a_corrupted_or_stale_cache_is_rebuilt(site: Path, tmp_path: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    expected = snapshot(site / "output")
+    cache = site / ".cache" / "articles.pickle"
+    data = bytearray(cache.read_bytes())
+    at = data.find(b"free advice")
+    assert at > 0
+    data[at:at + 4] = b"FREE"  # the entry still unpickles, but its checksum no longer matches
+    cache.write_bytes(bytes(data))
+    shutil.rmtree(site / "output")
+    report = build(site, BuildOptions(now=NOW))
+    assert report.converted == 1 and snapshot(site / "output") == expected
+    cache.write_bytes(b"not a pickle at all")
+    shutil.rmtree(site / "output")
+    report = build(site, BuildOptions(now=NOW))
+    assert report.converted == len(list((site / "content").rglob("*.md")))
+    assert snapshot(site / "output") == expected
+    with open(cache, "wb") as f:  # a cache from another engine version is ignored
+        pickle.dump("digest-cache-0-1", f)
+    assert build(site, BuildOptions(now=NOW)).converted == len(list((site / "content").rglob("*.md")))
+
+
+def test_output_edited_by_hand_is_repaired(site: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    expected = snapshot(site / "output")
+    (site / "output" / ALPHA_PAGE).write_text("tampered", encoding="utf-8")
+    (site / "output" / "feed.xml").unlink()
+    report = build(site, BuildOptions(now=NOW))
+    assert report.write.written == 2 and snapshot(site / "output") == expected
+
+
+def test_long_lived_builder_follows_edits_additions_and_deletions(site: Path, tmp_path: Path) -> None:
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
+    builder.build()
+    edit(site, ALPHA_SOURCE, "free advice", "quick synthetic advice")
+    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    assert b"quick synthetic advice" in (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
+    report = builder.build()
+    assert report.converted == 0  # quick_update's conversion is not repeated... or is cheap
+    (site / "content/2025/added.md").write_text("---\ntitle: Added synthetic note\ndate: 2024-12-20\n---\nNew.\n",
+                                                encoding="utf-8")
+    (site / "content/2023/delta.md").unlink()
+    builder.build()
+    ours = snapshot(tmp_path / "preview")
+    shutil.rmtree(site / "output", ignore_errors=True)
+    assert ours == fresh_build(site, tmp_path)
+    assert "2023/05/older-synthetic-note/index.html" not in ours
+    assert "2024/12/added-synthetic-note/index.html" in ours
