@@ -164,8 +164,13 @@ class Builder:
         start = time.perf_counter()
         env = self.environment(config)
         keys = template_keys(specs, env, config.layouts_dir)
-        files = render_site(specs, env, config.layouts_dir,
-                            self.manifest.still_valid() if self.options.use_cache else {}, keys)
+        if not self.options.use_cache:
+            previous: dict[str, str] = {}
+        elif self.last is None:
+            previous = self.manifest.still_valid()
+        else:  # this builder wrote the folder last: its manifest is the truth, no need to stat
+            previous = {path: entry[0] for path, entry in self.manifest.entries.items()}
+        files = render_site(specs, env, config.layouts_dir, previous, keys)
         checker = LinkChecker(config.base_url, config.page_budget_kb)
         written = write_output(files, self.output_dir, self.manifest, checker, {s.path: s.origin for s in specs})
         timings["render+write"] = time.perf_counter() - start
