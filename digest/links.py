@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem, SiteError
 
-_REFERENCE = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_REFERENCE = re.compile(r"""(?:href|src|HREF|SRC)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 ASSET_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg",
                   ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm")
@@ -25,6 +25,8 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
     """(target file relative to the output root, fragment) for an internal link, else None."""
     if link.startswith(("data:", "mailto:", "tel:", "javascript:")):
         return None
+    if link.startswith("#"):
+        return "", link[1:]
     base = urlsplit(base_url)
     target = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
     if target.scheme not in ("http", "https") or target.netloc != base.netloc:
@@ -48,6 +50,7 @@ class LinkChecker:
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
     heaviest: list[tuple[float, str]] = field(default_factory=list)
+    _memo: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
     def targets(self, page: str, content: bytes) -> tuple[str, ...]:
         """The files an HTML page links to; a missing #fragment on the page itself is noted now."""
@@ -56,11 +59,19 @@ class LinkChecker:
         html = content.decode("utf-8", "replace")
         found: dict[str, None] = {}
         ids: set[str] | None = None
+        folder = page.rpartition("/")[0]
+        memo = self._memo
         for link in dict.fromkeys(references(html)):
-            resolved = resolve(self.base_url, page, link)
+            # Most links are the same on every page ('/digest/tags/'): resolve each once.
+            key = link if link.startswith(("/", "http:", "https:")) else f"{folder}\0{link}"
+            resolved = memo.get(key, False)
+            if resolved is False:
+                resolved = memo[key] = resolve(self.base_url, page, link)
             if resolved is None:
                 continue
             target, fragment = resolved
+            if not target:  # '#fragment' alone: this page
+                target = page
             if fragment and target == page:
                 if ids is None:
                     ids = {a or b for a, b in _ID.findall(html)}
