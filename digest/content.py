@@ -40,7 +40,7 @@ _DATETIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_SLUG_OK = re.compile(r"[A-Za-z0-9._-]+")
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,19 +159,17 @@ def _line_of(front: str, key: str) -> int | None:
     return front.count("\n", 0, match.start()) + 2 if match else None
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """(front matter, body, body's first line) or None when the file has no front matter."""
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(front matter, body) or None when the file has no front matter."""
     if not text.startswith("---"):
         return None
     first_end = text.find("\n")
     if first_end < 0 or text[:first_end].strip() != "---":
         return None
-    match = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE).search(text, first_end + 1)
+    match = _CLOSING_FENCE.search(text, first_end + 1)
     if not match:
         return None
-    front = text[first_end + 1:match.start()]
-    body_start = match.end() + 1
-    return front, text[body_start:], text.count("\n", 0, body_start) + 1
+    return text[first_end + 1:match.start()], text[match.end() + 1:]
 
 
 @functools.lru_cache(maxsize=4)
@@ -234,10 +232,12 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
         return fail(line, "is not UTF-8 text: save it as UTF-8 (most editors have an 'encoding' choice)")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     split = split_front_matter(text)
+    if split is None and text.startswith("---"):
+        return fail(1, "front matter is not closed: add a '---' line after its last 'key: value' line")
     if split is None:
         return fail(1, "has no front matter: start the file with a '---' line, then 'title:' and "
                        "'date:' lines, then another '---' line")
-    front, body, body_line = split
+    front, body = split
     try:
         meta = yaml.load(front, Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:

@@ -27,6 +27,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
         {"content/bad.md": "Just text.\n"},
         ["content/bad.md:1: has no front matter: start the file with a '---' line, then 'title:' and "
          "'date:' lines, then another '---' line"]),
+    "unclosed front matter": (
+        {"content/bad.md": "---\ntitle: Synthetic\ndate: 2024-05-01\nText.\n"},
+        ["content/bad.md:1: front matter is not closed: add a '---' line after its last 'key: value' line"]),
     "missing title": (
         {"content/bad.md": article("date: 2024-05-01\n")},
         ["content/bad.md: missing title: add a 'title:' line to the front matter"]),
