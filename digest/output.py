@@ -21,6 +21,7 @@ class WriteReport:
     written: int
     unchanged: int
     deleted: int
+    touched: frozenset[str] = frozenset()  # paths written or deleted, for the preview's reloads
 
 
 def check_relative(relative: str) -> None:
@@ -144,7 +145,8 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
             entries[path] = previous[path]
     if entries != previous:
         manifest.save(entries)
-    return WriteReport(written=len(changed), unchanged=len(facts) - len(changed), deleted=len(stale))
+    return WriteReport(written=len(changed), unchanged=len(facts) - len(changed), deleted=len(stale),
+                       touched=frozenset(changed) | frozenset(stale))
 
 
 def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:

@@ -92,6 +92,7 @@ class Builder:
         self.known: dict[str, tuple[int, int, ReadResult]] = {}
         self.manifest: Manifest | None = None
         self.last: tuple[Config, Site, dict[str, PageSpec]] | None = None
+        self.template_keys: dict[str, str] = {}
 
     @property
     def output_dir(self) -> Path:
@@ -152,8 +153,16 @@ class Builder:
         return self.env
 
     def reload_layouts(self) -> None:
-        """Forget compiled templates, after a layout file changed."""
+        """Forget compiled templates and their fingerprints, after a layout file changed."""
         self.env = None
+        self.template_keys = {}
+
+    def keys(self, specs: list[PageSpec], config: Config) -> dict[str, str]:
+        """Template fingerprints, parsed once until the layouts change."""
+        wanted = {s.template for s in specs if s.template}
+        if not wanted <= self.template_keys.keys():
+            self.template_keys = template_keys(specs, self.environment(config), config.layouts_dir)
+        return self.template_keys
 
     def build(self) -> BuildReport:
         """All five stages; the output folder changes only when every stage succeeded."""
@@ -163,7 +172,7 @@ class Builder:
             self.manifest = Manifest(config.cache_dir, self.output_dir)
         start = time.perf_counter()
         env = self.environment(config)
-        keys = template_keys(specs, env, config.layouts_dir)
+        keys = self.keys(specs, config)
         if not self.options.use_cache:
             previous: dict[str, str] = {}
         elif self.last is None:
@@ -205,8 +214,7 @@ class Builder:
                 self.cache.put(digest, result)
             spec = article_spec(site, new, source)
             try:
-                keys = template_keys([spec], env, config.layouts_dir)
-                rendered = list(render_site([spec], env, config.layouts_dir, {}, keys))
+                rendered = list(render_site([spec], env, config.layouts_dir, {}, self.keys([spec], config)))
             except SiteError:
                 continue
             write_one(rendered[0], self.output_dir, self.manifest)
@@ -219,7 +227,7 @@ class Builder:
         start = time.perf_counter()
         checker = LinkChecker(config.base_url, config.page_budget_kb)
         env = self.environment(config)
-        files = render_site(specs, env, config.layouts_dir, {}, template_keys(specs, env, config.layouts_dir))
+        files = render_site(specs, env, config.layouts_dir, {}, self.keys(specs, config))
         facts = {f.path: (len(f.content), checker.targets(f.path, f.content)) for f in files if f.content is not None}
         checker.verify(facts, {s.path: s.origin for s in specs})
         timings["render"] = time.perf_counter() - start
