@@ -35,11 +35,14 @@ class Manifest:
 
     FORMAT = 2
 
-    def __init__(self, cache_dir: Path, output_dir: Path):
+    def __init__(self, cache_dir: Path | None, output_dir: Path):
+        """With no cache_dir the manifest lives in memory only (a build with --no-cache)."""
         name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = cache_dir / f"manifest-{name}.json"
+        self.path = cache_dir / f"manifest-{name}.json" if cache_dir is not None else None
         self.output_dir = output_dir
         self.entries: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
+        if self.path is None:
+            return
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if stored.get("format") == self.FORMAT:
@@ -65,6 +68,9 @@ class Manifest:
     def save(self, entries: dict[str, tuple[str, int, int, tuple[str, ...]]]) -> None:
         """Store the new entries atomically, link targets shared through one table."""
         table: dict[str, int] = {}
+        self.entries = entries
+        if self.path is None:
+            return
         files = {path: [key, size, mtime, [table.setdefault(t, len(table)) for t in targets]]
                  for path, (key, size, mtime, targets) in entries.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +78,6 @@ class Manifest:
         tmp.write_text(json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
                                   separators=(",", ":"), sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.path)
-        self.entries = entries
 
 
 def check_output_dir(output_dir: Path, root: Path) -> None:

@@ -169,7 +169,7 @@ class Builder:
         config, site, specs, warnings, converted, timings = self.plan()
         check_output_dir(self.output_dir, self.root)
         if self.manifest is None:
-            self.manifest = Manifest(config.cache_dir, self.output_dir)
+            self.manifest = Manifest(config.cache_dir if self.options.use_cache else None, self.output_dir)
         start = time.perf_counter()
         env = self.environment(config)
         keys = self.keys(specs, config)

@@ -452,7 +452,7 @@ class Preview:
         self.watcher.close(None)
         self.executor.shutdown(wait=True)
         manifest = self.builder.manifest
-        if manifest is not None:
+        if manifest is not None and manifest.path is not None:
             manifest.path.unlink(missing_ok=True)
 
     def locate(self, url_path: str) -> tuple[str, Path | None]:
