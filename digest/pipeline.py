@@ -50,6 +50,9 @@ class BuildReport:
         site = self.site
         total = sum(self.timings.values())
         line = (f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags")
+        if self.links is not None and self.links.heaviest:
+            weight, page = self.links.heaviest[0]
+            line += f"; {self.links.checked} links checked, heaviest page {weight:.1f} KB ({page})"
         if self.write is not None:
             line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
         return line + f" in {total:.2f} s"
