@@ -27,6 +27,8 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
         return None
     if link.startswith("#"):
         return "", link[1:]
+    if link.startswith(("http://", "https://", "//")) and not link.startswith(base_url[:base_url.index("/", 8)]):
+        return None  # another host: not ours to check
     base = urlsplit(base_url)
     target = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
     if target.scheme not in ("http", "https") or target.netloc != base.netloc:
@@ -63,10 +65,13 @@ class LinkChecker:
         memo = self._memo
         for link in dict.fromkeys(references(html)):
             # Most links are the same on every page ('/digest/tags/'): resolve each once.
-            key = link if link.startswith(("/", "http:", "https:")) else f"{folder}\0{link}"
-            resolved = memo.get(key, False)
-            if resolved is False:
-                resolved = memo[key] = resolve(self.base_url, page, link)
+            if link.startswith(("http:", "https:")):
+                resolved = resolve(self.base_url, page, link)  # cheap for another host; not memoised
+            else:
+                key = link if link.startswith("/") else f"{folder}\0{link}"
+                resolved = memo.get(key, False)
+                if resolved is False:
+                    resolved = memo[key] = resolve(self.base_url, page, link)
             if resolved is None:
                 continue
             target, fragment = resolved

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Benchmark build.py on synthetic corpora, optionally against Hugo and Pelican; prints a table.
+
+    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--peers] [--serve-latency] [--jobs N] [--keep]
+
+For each size: generate the corpus into bench/work/N/, then, `--repeat` times, build it cold
+(cache and output deleted), warm (nothing changed) and after a one-article edit, recording wall
+time and the peak memory of the build. With --peers the same articles are built cold by Hugo
+and Pelican in the same rounds. Progress goes to stderr, the markdown table to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generate import edit_article, make_articles, write_site
+from peers import Peer, describe, hugo_peer, pelican_peer, write_hugo_site, write_pelican_site
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "work"
+BUILD_TIMEOUT = 1800.0     # seconds: a build slower than this is stopped and reported as failed
+SERVE_START_TIMEOUT = 60.0
+SERVE_EDIT_TIMEOUT = 60.0
+POLL_INTERVAL = 0.01
+SUMMARY = re.compile(r"wrote (\d+), kept (\d+), removed (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One finished process: wall time, peak memory of its largest process, exit code, output."""
+
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    output: str
+
+    def failure(self) -> str:
+        """A one-line reason for the table; empty when the run succeeded."""
+        if self.returncode == 0:
+            return ""
+        lines = [line.strip() for line in self.output.strip().splitlines() if line.strip()]
+        # The engine's first 'error:' line names the file; a traceback's last line names the bug.
+        reason = next((line for line in lines if line.startswith("error:")), lines[-1] if lines else "no output")
+        return f"failed (exit {self.returncode}: {reason[:160]})"
+
+
+@dataclass(slots=True)
+class Samples:
+    """What one tool gave on one corpus over the repeats; `problem` says why it gave nothing."""
+
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    memory_mb: list[float] = field(default_factory=list)
+    rewritten: dict[str, list[int]] = field(default_factory=dict)
+    files: int | None = None
+    problem: str = ""
+
+    def add(self, kind: str, run: Run) -> None:
+        self.seconds.setdefault(kind, []).append(run.seconds)
+        if kind == "cold":
+            self.memory_mb.append(run.max_rss_mb)
+        if match := SUMMARY.search(run.output):
+            self.rewritten.setdefault(kind, []).append(int(match.group(1)))
+
+
+@dataclass(slots=True)
+class SizeResult:
+    """Every measurement for one corpus size."""
+
+    articles: int
+    ours: Samples
+    peers: dict[str, Samples]
+    versions: dict[str, str] = field(default_factory=dict)
+    serve_latency: float | None = None
+    serve_measured: bool = False
+
+
+def log(message: str, started: float) -> None:
+    """Progress on stderr, with the time since the benchmark started."""
+    print(f"[{time.perf_counter() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def run_measured(command: Sequence[str], cwd: Path, timeout: float = BUILD_TIMEOUT) -> Run:
+    """Run a command, timing it with perf_counter and reading its own resource usage with wait4.
+
+    getrusage(RUSAGE_CHILDREN) only ever grows over the life of this process, so after one
+    large build every later reading would repeat its peak; wait4 gives each build's own:
+    the largest resident set among the process and the children it waited for."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        timer = threading.Timer(timeout, _stop_group, (process.pid,))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    # Linux reports ru_maxrss in KiB, macOS in bytes.
+    rss_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    if process.returncode < 0 and timer.finished.is_set():
+        text += f"\nstopped after {timeout:.0f} s"
+    return Run(seconds, rss_mb, process.returncode, text)
+
+
+def _stop_group(pid: int) -> None:
+    """Kill a build that ran past its time limit, with the workers it started (its own group)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def count_files(folder: Path) -> int:
+    """Files under a folder, at any depth."""
+    return sum(len(names) for _, _, names in os.walk(folder))
+
+
+def remove(*paths: Path) -> None:
+    """Delete folders a build made, if they exist."""
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def ours_command(site: Path, jobs: int | None) -> list[str]:
+    """The engine's build command for a site folder."""
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(site)]
+    return command + (["--jobs", str(jobs)] if jobs else [])
+
+
+def measure_ours(site: Path, edited: Path, round_number: int, jobs: int | None, samples: Samples,
+                 say: Callable[[str], None]) -> None:
+    """One round of our engine: cold, warm, then one edited article; stops at the first failure."""
+    command = ours_command(site, jobs)
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("cold", lambda: remove(site / "output", site / ".cache")),
+        ("warm", lambda: None),
+        ("edit", lambda: edit_article(edited, round_number)),
+    )
+    for kind, prepare in steps:
+        prepare()
+        run = run_measured(command, REPO)
+        if run.returncode != 0:
+            samples.problem = run.failure()
+            say(f"ours {kind} build FAILED; its output:\n{run.output}")
+            return
+        samples.add(kind, run)
+        summary = run.output.strip().splitlines()[-1] if run.output.strip() else ""
+        say(f"ours {kind}: {run.seconds:.2f} s, {run.max_rss_mb:.0f} MB  ({summary})")
+        if kind == "cold":
+            samples.files = count_files(site / "output")
+
+
+def measure_peer(peer: Peer, samples: Samples, say: Callable[[str], None]) -> None:
+    """One cold build of a peer, its output and caches deleted first."""
+    remove(*peer.clean)
+    run = run_measured(peer.command, peer.output.parent)
+    if run.returncode != 0:
+        samples.problem = run.failure()
+        say(f"{peer.name} cold build FAILED; its output:\n{run.output[-4000:]}")
+        return
+    samples.add("cold", run)
+    samples.files = count_files(peer.output)
+    say(f"{peer.name} cold: {run.seconds:.2f} s, {run.max_rss_mb:.0f} MB, {samples.files} files")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    """The body of a page, or None when the server does not answer it (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return "" if exc.code < 500 else None
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _article_url(site_dir: Path, port: int, source: str) -> str:
+    """Where `serve` shows an article, from the engine's own config and content helpers."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from digest.config import load_config
+    from digest.content import read_article
+
+    config = load_config(site_dir)
+    result = read_article(source, (site_dir / source).read_bytes(), config, "")
+    if result.article is None:
+        raise ValueError(f"{source} does not read as an article: {result.problems}")
+    return f"http://127.0.0.1:{port}{config.base_path}{result.article.path}"
+
+
+def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: int = 5, settle: float = 2.0,
+                          jobs: int | None = None) -> float | None:
+    """Median seconds from saving an edited article to `serve` answering with its new text.
+
+    None when `build.py serve` does not answer within a minute or no edit ever shows."""
+    if source is None:
+        source = min(p.relative_to(site_dir).as_posix() for p in (site_dir / "content").rglob("*.md"))
+    port = _free_port()
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(site_dir), "serve", "--port", str(port)]
+    command += ["--jobs", str(jobs)] if jobs else []
+    url = _article_url(site_dir, port, source)
+    with tempfile.TemporaryFile() as server_log:
+        server = subprocess.Popen(command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=server_log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + SERVE_START_TIMEOUT
+            while _fetch(url) is None:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    return None
+                time.sleep(0.1)
+            time.sleep(settle)  # let the watcher settle after the first build
+            latencies = []
+            for number in range(edits):
+                sentence = edit_article(site_dir / source, 1000 + number)
+                saved = time.perf_counter()
+                deadline = time.monotonic() + SERVE_EDIT_TIMEOUT
+                while time.monotonic() < deadline and server.poll() is None:
+                    if sentence in (_fetch(url) or ""):
+                        latencies.append(time.perf_counter() - saved)
+                        break
+                    time.sleep(POLL_INTERVAL)
+                time.sleep(settle)  # the full rebuild that follows the quick update
+            return statistics.median(latencies) if latencies else None
+        finally:
+            _stop_server(server)
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    """Ctrl-C, as a person would stop it, so it removes its preview folder; then harder."""
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+            return
+        except subprocess.TimeoutExpired:
+            server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None]) -> SizeResult:
+    """Generate one corpus and measure everything asked for on it."""
+    folder = WORK / str(count)
+    remove(folder)
+    say(f"N={count}: generating")
+    articles = make_articles(count, args.seed)
+    site = folder / "digest"
+    write_site(articles, site)
+    edited = site / articles[len(articles) // 2].source
+    result = SizeResult(count, Samples(), {})
+    peers: list[Peer] = []
+    if args.peers:
+        timezone = _site_timezone(site)
+        write_hugo_site(articles, folder / "hugo", timezone)
+        write_pelican_site(articles, folder / "pelican", timezone)
+        for name, found in (("Hugo", hugo_peer(folder / "hugo")), ("Pelican", pelican_peer(folder / "pelican"))):
+            result.versions[name] = describe(name, found)
+            if isinstance(found, Peer):
+                peers.append(found)
+                result.peers[name] = Samples()
+            else:
+                result.peers[name] = Samples(problem=found)
+    del articles
+    for round_index in range(args.repeat):
+        say(f"N={count}: round {round_index + 1} of {args.repeat}")
+        if not result.ours.problem:
+            measure_ours(site, edited, round_index + 1, args.jobs, result.ours, say)
+        for peer in peers:
+            if not result.peers[peer.name].problem:
+                measure_peer(peer, result.peers[peer.name], say)
+    if args.serve_latency and not result.ours.problem:
+        result.serve_measured = True
+        warm = result.ours.seconds.get("warm") or [1.0]
+        result.serve_latency = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)), jobs=args.jobs)
+        say(f"N={count}: serve latency {result.serve_latency}")
+    return result
+
+
+def _site_timezone(site: Path) -> str:
+    match = re.search(r"^timezone:\s*(\S+)", (site / "site.yaml").read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1) if match else "UTC"
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _seconds(values: list[float]) -> str:
+    if not values:
+        return "—"
+    shown = f"{statistics.median(values):.2f}"
+    return shown + (f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else "")
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    return f"{ours / theirs:.2f}" if ours is not None and theirs else "—"
+
+
+def _or_problem(problem: str, cell: str, row: int) -> str:
+    if not problem:
+        return cell
+    return problem.replace("|", "/") if row == 0 else "—"
+
+
+def format_table(results: list[SizeResult], args: argparse.Namespace, load: tuple[float, float]) -> str:
+    """The markdown report: machine, then one block of rows per corpus size."""
+    peer_names = ["Hugo", "Pelican"] if args.peers else []
+    lines = [
+        f"Machine: {os.cpu_count()} cores (os.cpu_count()), {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; 1-minute load average {load[0]:.1f} at start, "
+        f"{load[1]:.1f} at end.",
+        f"Median of {args.repeat} run{'s' if args.repeat != 1 else ''} (min–max in brackets); "
+        f"ours = `build.py{f' --jobs {args.jobs}' if args.jobs else ''}`.",
+    ]
+    if args.peers:
+        versions = ", ".join(dict.fromkeys(v for r in results for v in r.versions.values()))
+        lines.append(f"Peers: {versions}. Ratios are ours / theirs (below 1: we are faster or lighter); "
+                     "every row is compared with the peer's cold build.")
+    lines.append("")
+    header = ["articles", "measure", "ours"]
+    for name in peer_names:
+        header += [f"{name} cold", f"ours/{name}"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join(["---:", "---", "---:"] + ["---:", "---:"] * len(peer_names)) + "|")
+    for result in results:
+        ours = result.ours
+        peers = [result.peers.get(name, Samples(problem="not run")) for name in peer_names]
+        cold = [_median(p.seconds.get("cold", [])) for p in peers]
+        rows: list[tuple[str, str, float | None, list[str], list[float | None]]] = []
+        for kind, label in (("cold", "cold build (s)"), ("warm", "warm build, nothing changed (s)"),
+                            ("edit", "one article edited, then build (s)")):
+            values = ours.seconds.get(kind, [])
+            rows.append((label, _seconds(values), _median(values),
+                         [_seconds(p.seconds.get("cold", [])) for p in peers], cold))
+        memory = _median(ours.memory_mb)
+        rows.append(("cold build peak memory, largest process (MB)", f"{memory:.0f}" if memory else "—", memory,
+                     [f"{_median(p.memory_mb):.0f}" if p.memory_mb else "—" for p in peers],
+                     [_median(p.memory_mb) for p in peers]))
+        rows.append(("files in output", str(ours.files) if ours.files is not None else "—", None,
+                     [str(p.files) if p.files is not None else "—" for p in peers], [None] * len(peers)))
+        rewritten = " / ".join(str(int(statistics.median(ours.rewritten[k]))) if ours.rewritten.get(k) else "—"
+                               for k in ("warm", "edit"))
+        rows.append(("files rewritten: warm / edit", rewritten, None, ["—"] * len(peers), [None] * len(peers)))
+        if result.serve_measured:
+            shown = f"{result.serve_latency:.3f}" if result.serve_latency is not None else "no answer"
+            rows.append(("serve: save to updated page (s)", shown, None, ["—"] * len(peers), [None] * len(peers)))
+        for index, (label, shown, ours_value, peer_cells, peer_values) in enumerate(rows):
+            # A failure is said once, in the first row; the rows below it show a dash.
+            cells = [f"{result.articles:,}", label, _or_problem(ours.problem, shown, index)]
+            for peer, cell, value in zip(peers, peer_cells, peer_values):
+                cells += [_or_problem(peer.problem, cell, index),
+                          "—" if peer.problem or ours.problem else _ratio(ours_value, value)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description="Benchmark build.py on synthetic articles.")
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported (default 3)")
+    parser.add_argument("--peers", action="store_true", help="also build cold with Hugo and Pelican")
+    parser.add_argument("--serve-latency", action="store_true",
+                        help="also time save-to-page with `build.py serve`")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--keep", action="store_true", help="keep bench/work/ afterwards")
+    args = parser.parse_args(argv)
+    try:
+        args.size_list = [int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()]
+    except ValueError:
+        parser.error(f"--sizes: '{args.sizes}' should be numbers separated by commas, like 1000,10000")
+    if not args.size_list or min(args.size_list) < 1 or args.repeat < 1:
+        parser.error("--sizes and --repeat need numbers of at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every size, print the table; exit 1 when our engine failed on a corpus."""
+    args = parse_args(argv)
+    started = time.perf_counter()
+    say = functools.partial(log, started=started)
+    load_start = os.getloadavg()[0]
+    results = []
+    try:
+        for count in args.size_list:
+            results.append(bench_size(count, args, say))
+    finally:
+        if not args.keep:
+            remove(WORK)
+    say("done")
+    print(format_table(results, args, (load_start, os.getloadavg()[0])))
+    return 1 if any(r.ours.problem for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
