@@ -7,6 +7,7 @@ import hashlib
 import html
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -361,7 +362,13 @@ def _convert(jobs: list[tuple[str, bytes, str]], config: Config, workers: int) -
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    # fork is the fastest start, but forking a process that runs other threads (the preview
+    # server) can deadlock a child: from a thread, start workers from a clean server process.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.current_thread() is threading.main_thread():
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(read, jobs, chunksize=chunk))
