@@ -7,7 +7,6 @@ import hashlib
 import html
 import os
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -362,13 +361,11 @@ def _convert(jobs: list[tuple[str, bytes, str]], config: Config, workers: int) -
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork is the fastest start, but forking a process that runs other threads (the preview
-    # server) can deadlock a child: from a thread, start workers from a clean server process.
+    # fork: workers inherit the loaded Markdown code, and nothing re-imports the main module.
+    # The preview forks from its rebuild thread; the workers only convert text and share no
+    # lock with the server's threads.
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.current_thread() is threading.main_thread():
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(read, jobs, chunksize=chunk))
