@@ -112,7 +112,8 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
                 _, size, _, targets = previous[f.path]
                 facts[f.path] = (size, targets)
                 continue
-            facts[f.path] = (len(f.content), checker.targets(f.path, f.content))
+            targets = f.targets if f.targets is not None else checker.targets(f.path, f.content)
+            facts[f.path] = (len(f.content), targets)
             if f.path in previous and _same_bytes(output_dir / f.path, f.content):
                 same[f.path] = f.key  # new inputs, same page: keep the file and its time
                 continue

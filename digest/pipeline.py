@@ -182,8 +182,9 @@ class Builder:
             previous = self.manifest.still_valid()
         else:  # this builder wrote the folder last: its manifest is the truth, no need to stat
             previous = {path: entry[0] for path, entry in self.manifest.entries.items()}
-        files = render_site(specs, env, config.layouts_dir, previous, keys)
         checker = LinkChecker(config.base_url, config.page_budget_kb)
+        files = render_site(specs, env, config.layouts_dir, previous, keys, checker,
+                            self.options.workers or os.cpu_count() or 1)
         written = write_output(files, self.output_dir, self.manifest, checker, {s.path: s.origin for s in specs})
         timings["render+write"] = time.perf_counter() - start
         self.last = (config, site, {s.origin: s for s in specs if s.template in ("article.html", "page.html")})
@@ -230,8 +231,9 @@ class Builder:
         start = time.perf_counter()
         checker = LinkChecker(config.base_url, config.page_budget_kb)
         env = self.environment(config)
-        files = render_site(specs, env, config.layouts_dir, {}, self.keys(specs, config))
-        facts = {f.path: (len(f.content), checker.targets(f.path, f.content)) for f in files if f.content is not None}
+        files = render_site(specs, env, config.layouts_dir, {}, self.keys(specs, config), checker,
+                            self.options.workers or os.cpu_count() or 1)
+        facts = {f.path: (len(f.content), f.targets or ()) for f in files if f.content is not None}
         checker.verify(facts, {s.path: s.origin for s in specs})
         timings["render"] = time.perf_counter() - start
         return BuildReport(site, tuple(specs), None, warnings, converted, timings, checker)

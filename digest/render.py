@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import json
 import traceback
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from jinja2 import pass_context
 
 from .content import ENGINE_VERSION, Article
 from .errors import Problem, SiteError
+from .links import LinkChecker
 from .model import Pager, Site, SiteInfo, TagLink
 
 RENDER_VERSION = "1"  # bump when a filter or context change alters rendered bytes
@@ -55,6 +57,7 @@ class OutputFile:
     path: str
     key: str
     content: bytes | None
+    targets: tuple[str, ...] | None = None  # what the page links to, when a checker looked
 
 
 # ---------------------------------------------------------------------------- templates
@@ -356,26 +359,83 @@ def template_keys(specs: Iterable[PageSpec], env: jinja2.Environment, layouts_di
         raise SiteError([template_problem(exc, layouts_dir)]) from None
 
 
-def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Path,
-                previous: Mapping[str, str], keys: Mapping[str, str]) -> Iterator[OutputFile]:
-    """Render each planned file whose key changed since the previous build, one at a time.
+PARALLEL_MIN = 200  # pages to render before starting worker processes pays off
 
-    Files are yielded as they are made so a large site is never held in memory whole;
-    every template error is collected and raised once, after the last file."""
-    problems: dict[Problem, None] = {}
+
+def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Path,
+                previous: Mapping[str, str], keys: Mapping[str, str],
+                checker: LinkChecker | None = None, workers: int = 1) -> Iterator[OutputFile]:
+    """Render each planned file whose key changed since the previous build, in plan order.
+
+    Files are yielded as they are made so a large site is never held in memory whole. With
+    workers > 1 and many pages to render, forked processes render (and find links) while
+    this one writes; the bytes are the same either way. Every template error is collected
+    and raised once, after the last file."""
     shared: dict[int, str] = {}
-    for spec in specs:
-        key = page_key(spec, keys, shared)
+    keyed = [(spec, page_key(spec, keys, shared)) for spec in specs]
+    todo = [i for i, (spec, key) in enumerate(keyed) if previous.get(spec.path) != key and spec.data is None]
+    if workers > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        rendered = _render_in_processes(specs, todo, env, layouts_dir, checker, workers)
+    else:
+        rendered = (_render_one(specs[i], env, layouts_dir, checker) for i in todo)
+    problems: dict[Problem, None] = {}
+    pending = iter(zip(todo, rendered))
+    for index, (spec, key) in enumerate(keyed):
         if previous.get(spec.path) == key:
             yield OutputFile(spec.path, key, None)
         elif spec.data is not None:
-            yield OutputFile(spec.path, key, spec.data)
+            yield OutputFile(spec.path, key, spec.data,
+                             checker.targets(spec.path, spec.data) if checker is not None else None)
         else:
-            try:
-                text = env.get_template(spec.template).render(spec.context)
-            except jinja2.TemplateError as exc:
-                problems[template_problem(exc, layouts_dir)] = None
-                continue
-            yield OutputFile(spec.path, key, text.encode("utf-8"))
+            _, (content, targets, found) = next(pending)
+            if checker is not None:
+                checker.problems.extend(found)
+            if isinstance(content, Problem):
+                problems[content] = None
+            else:
+                yield OutputFile(spec.path, key, content, targets)
     if problems:
         raise SiteError(list(problems))
+
+
+Rendered = tuple["bytes | Problem", "tuple[str, ...] | None", "list[Problem]"]
+
+
+def _render_one(spec: PageSpec, env: jinja2.Environment, layouts_dir: Path,
+                checker: LinkChecker | None) -> Rendered:
+    """One page's bytes (or the template problem) and, with a checker, what it links to."""
+    try:
+        content = env.get_template(spec.template).render(spec.context).encode("utf-8")
+    except jinja2.TemplateError as exc:
+        return template_problem(exc, layouts_dir), None, []
+    if checker is None:
+        return content, None, []
+    before = len(checker.problems)
+    targets = checker.targets(spec.path, content)
+    found = checker.problems[before:]
+    del checker.problems[before:]
+    return content, targets, found
+
+
+# Set in each forked worker by _adopt: the plan it inherited, so only indices cross the pipe.
+_inherited: dict[str, Any] = {}
+
+
+def _adopt(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Path, checker: LinkChecker | None) -> None:
+    _inherited.update(specs=specs, env=env, layouts_dir=layouts_dir, checker=checker)
+
+
+def _render_batch(indices: list[int]) -> list[Rendered]:
+    got = _inherited
+    return [_render_one(got["specs"][i], got["env"], got["layouts_dir"], got["checker"]) for i in indices]
+
+
+def _render_in_processes(specs: list[PageSpec], todo: list[int], env: jinja2.Environment, layouts_dir: Path,
+                         checker: LinkChecker | None, workers: int) -> Iterator[Rendered]:
+    """Render the pages at `todo` in forked workers, yielding results in order as they come."""
+    batch = 32
+    batches = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_adopt, initargs=(specs, env, layouts_dir, checker)) as pool:
+        for results in pool.imap(_render_batch, batches):
+            yield from results
