@@ -9,7 +9,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo

@@ -379,15 +379,15 @@ def render_site(specs: list[PageSpec], env: jinja2.Environment, layouts_dir: Pat
     else:
         rendered = (_render_one(specs[i], env, layouts_dir, checker) for i in todo)
     problems: dict[Problem, None] = {}
-    pending = iter(zip(todo, rendered))
-    for index, (spec, key) in enumerate(keyed):
+    pending = iter(rendered)  # results for the pages in `todo`, in the same order
+    for spec, key in keyed:
         if previous.get(spec.path) == key:
             yield OutputFile(spec.path, key, None)
         elif spec.data is not None:
             yield OutputFile(spec.path, key, spec.data,
                              checker.targets(spec.path, spec.data) if checker is not None else None)
         else:
-            _, (content, targets, found) = next(pending)
+            content, targets, found = next(pending)
             if checker is not None:
                 checker.problems.extend(found)
             if isinstance(content, Problem):

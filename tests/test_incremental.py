@@ -6,7 +6,7 @@ import pickle
 import shutil
 from pathlib import Path
 
-from conftest import NOW, snapshot, write_site
+from conftest import NOW, snapshot
 from digest.pipeline import Builder, BuildOptions, build
 
 ALPHA_SOURCE = "content/2024/alpha.md"

@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import NOW, REPO, write_site
+from conftest import NOW, REPO
 from digest.errors import Problem
 from digest.pipeline import BuildOptions
 from digest.serve import (InotifyWatcher, PollingWatcher, Preview, PreviewServer, Rebuild, error_page,
