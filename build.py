@@ -8,10 +8,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from digest.errors import SiteError
+from digest.errors import SiteError, error_lines
 
 ROOT = Path(__file__).resolve().parent
-MAX_SHOWN = 50  # errors printed in full; a systematic mistake can repeat thousands of times
 
 
 def _build_options(args: argparse.Namespace):
@@ -134,11 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except SiteError as exc:
-        for problem in exc.problems[:MAX_SHOWN]:
-            print(f"error: {problem}", file=sys.stderr)
+        for line in error_lines(exc.problems):
+            print(line, file=sys.stderr)
         count = len(exc.problems)
-        if count > MAX_SHOWN:
-            print(f"... and {count - MAX_SHOWN} more like these", file=sys.stderr)
         print(f"{count} error{'s' if count != 1 else ''}; output/ was left as it was", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -31,6 +31,17 @@ class SiteError(Exception):
         return cls([Problem(path, line, message)])
 
 
+MAX_SHOWN = 50  # problems printed in full; a systematic mistake can repeat thousands of times
+
+
+def error_lines(problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
+    """One 'error: path:line: message' line per problem, the first MAX_SHOWN of them."""
+    lines = [f"error: {problem}" for problem in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_SHOWN} more like these")
+    return lines
+
+
 def did_you_mean(word: str, known: list[str] | tuple[str, ...] | frozenset[str]) -> str:
     """A 'did you mean' hint for a misspelt key, or '' when nothing is close."""
     import difflib

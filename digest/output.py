@@ -156,7 +156,10 @@ def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manife
 
 
 def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
-    """Replace one file in place (a temp file, then a rename) and note it in the manifest."""
+    """Replace one file in place (a temp file, then a rename), ahead of a full build.
+
+    Its manifest entry loses its key: the full build renders the page again and checks its
+    links, but finds the same bytes on disk and leaves the file alone."""
     check_relative(file.path)
     assert file.content is not None
     target = output_dir / posixpath.normpath(file.path)
@@ -164,7 +167,7 @@ def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
     tmp.write_bytes(file.content)
     os.replace(tmp, target)
     _, _, _, targets = manifest.entries.get(file.path, ("", 0, 0, ()))
-    manifest.entries = {**manifest.entries, file.path: (file.key, len(file.content),
+    manifest.entries = {**manifest.entries, file.path: ("", len(file.content),
                                                          os.stat(target).st_mtime_ns, targets)}
 
 

@@ -46,12 +46,11 @@ from tornado.websocket import WebSocketClosedError
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
-from .errors import Problem, SiteError
+from .errors import MAX_SHOWN, Problem, SiteError, error_lines
 from .pipeline import Builder, BuildOptions, BuildReport
 
 DEBOUNCE = 0.03          # seconds without a new event before a burst of saves is rebuilt
 POLL_INTERVAL = 0.15     # seconds between scans when inotify is unavailable
-MAX_SHOWN = 50           # problems printed in the terminal, as build.py does
 WATCHED = ("content", "layouts", "static")
 EVERYTHING = "*"         # a changed path meaning "unknown: assume anything changed"
 NOT_EMBEDDED = (".xml", ".txt", ".nojekyll", "CNAME")  # outputs no page loads: no reload needed
@@ -415,11 +414,9 @@ class Preview:
         if outcome.problems:
             if outcome.problems == self.problems:
                 return
-            for problem in outcome.problems[:MAX_SHOWN]:
-                self.log(f"error: {problem}")
+            for line in error_lines(outcome.problems):
+                self.log(line)
             count = len(outcome.problems)
-            if count > MAX_SHOWN:
-                self.log(f"... and {count - MAX_SHOWN} more like these")
             self.log(f"{count} error{'s' if count != 1 else ''}: every page of the preview shows "
                      f"{'them' if count != 1 else 'it'} until the file is fixed")
             return

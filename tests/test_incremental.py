@@ -6,7 +6,10 @@ import pickle
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW, snapshot
+from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 
 ALPHA_SOURCE = "content/2024/alpha.md"
@@ -90,7 +93,7 @@ def test_long_lived_builder_follows_edits_additions_and_deletions(site: Path, tm
     assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
     assert b"quick synthetic advice" in (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
     report = builder.build()
-    assert report.converted == 0  # quick_update's conversion is not repeated... or is cheap
+    assert report.converted == 0  # quick_update's conversion went into the cache
     (site / "content/2025/added.md").write_text("---\ntitle: Added synthetic note\ndate: 2024-12-20\n---\nNew.\n",
                                                 encoding="utf-8")
     (site / "content/2023/delta.md").unlink()
@@ -100,3 +103,17 @@ def test_long_lived_builder_follows_edits_additions_and_deletions(site: Path, tm
     assert ours == fresh_build(site, tmp_path)
     assert "2023/05/older-synthetic-note/index.html" not in ours
     assert "2024/12/added-synthetic-note/index.html" in ours
+
+
+def test_the_build_after_a_quick_update_still_checks_that_page(site: Path, tmp_path: Path) -> None:
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
+    builder.build()
+    edit(site, ALPHA_SOURCE, "free advice", "free advice, see [this](../../../no-such-page/)")
+    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    with pytest.raises(SiteError) as failed:
+        builder.build()
+    assert [p.path for p in failed.value.problems] == [ALPHA_SOURCE]
+    edit(site, ALPHA_SOURCE, ", see [this](../../../no-such-page/)", " on Mondays")
+    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    report = builder.build()
+    assert ALPHA_PAGE not in report.write.touched  # the quick update already wrote these bytes
