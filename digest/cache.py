@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
+from .files import replacing
 from .content import ENGINE_VERSION, ReadResult
 
 FORMAT = f"digest-cache-{ENGINE_VERSION}-1"
@@ -52,23 +51,16 @@ class ArticleCache:
         self.fresh = {d: r for d, r in self.fresh.items() if d in used}
         if self.path is None or used == self.on_disk:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-cache-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dump(FORMAT)
-                for digest in sorted(used):
-                    entry = self.stored.get(digest)
-                    if entry is None:
-                        blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
-                        entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
-                    pickler.dump((digest, *entry))
-                    pickler.clear_memo()
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(self.path) as f:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(FORMAT)
+            for digest in sorted(used):
+                entry = self.stored.get(digest)
+                if entry is None:
+                    blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
+                    entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
+                pickler.dump((digest, *entry))
+                pickler.clear_memo()
         self.on_disk = used
 
 

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import Problem, SiteError, did_you_mean
+from .text import is_http_url, key_line
 
 DEFAULT_EXTENSIONS = ("extra", "digest.typography", "toc", "sane_lists")
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
-# name -> (accepted types, default); a default of None means optional.
+# name -> (accepted types, default); a default of None means required.
 SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "title": ((str,), None),
     "description": ((str,), ""),
@@ -96,18 +97,13 @@ class Config:
 def normalise_base_url(url: str) -> str:
     """Check a base URL is absolute http(s) and give it exactly one trailing slash."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url.strip()):
         raise ValueError(f"'{url}' is not an absolute http(s) URL like https://org.github.io/digest/")
     if parts.query or parts.fragment:
         raise ValueError(f"'{url}' must not have a query or fragment")
     path = "/" + parts.path.strip("/")
     path = path if path == "/" else path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
-
-
-def _find_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def load_config(root: Path, base_url: str | None = None) -> Config:
@@ -133,7 +129,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     values: dict[str, Any] = {}
     for key in raw:
         if key not in SCHEMA:
-            problems.append(Problem(shown, _find_line(text, str(key)),
+            problems.append(Problem(shown, key_line(text, str(key)),
                                     f"unknown key '{key}'{did_you_mean(str(key), tuple(SCHEMA))}"))
     for key, (types, default) in SCHEMA.items():
         value = raw.get(key, default)
@@ -142,14 +138,14 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
             continue
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             expected = " or ".join(t.__name__ for t in types).replace("str", "text").replace("int", "whole number")
-            problems.append(Problem(shown, _find_line(text, key),
+            problems.append(Problem(shown, key_line(text, key),
                                     f"{key}: {value!r} should be {expected}"))
             continue
         values[key] = value
 
     def check(key: str, ok: bool, message: str) -> None:
         if key in values and not ok:
-            problems.append(Problem(shown, _find_line(text, key), f"{key}: {message}"))
+            problems.append(Problem(shown, key_line(text, key), f"{key}: {message}"))
             values.pop(key)
 
     if base_url is not None:
@@ -158,7 +154,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         try:
             values["base_url"] = normalise_base_url(values["base_url"])
         except ValueError as exc:
-            where = ("--base-url", None) if base_url is not None else (shown, _find_line(text, "base_url"))
+            where = ("--base-url", None) if base_url is not None else (shown, key_line(text, "base_url"))
             problems.append(Problem(where[0], where[1], f"base_url: {exc}"))
             values.pop("base_url")
     for key in ("page_size", "archive_page_size", "feed_size", "page_budget_kb"):
@@ -195,7 +191,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
             markdown.Markdown(extensions=[name], extension_configs={
                 k: v for k, v in values["markdown_extension_configs"].items() if k == name})
         except Exception as exc:  # any failure here means a bad name or option in site.yaml
-            problems.append(Problem(shown, _find_line(text, "markdown_extensions"),
+            problems.append(Problem(shown, key_line(text, "markdown_extensions"),
                                     f"markdown extension '{name}' cannot be loaded: {exc}"))
     if problems:
         raise SiteError(problems)

@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Callable, Mapping
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from .config import Config
 from .errors import Problem, did_you_mean
+from .frontmatter import FIRST_LINE, load_yaml, split_front_matter
 from .slugs import slugify
+from .text import cut_at_word, is_http_url, key_line, unique_tags
 
 if TYPE_CHECKING:
     from .cache import ArticleCache
@@ -25,21 +26,11 @@ if TYPE_CHECKING:
 ENGINE_VERSION = "1"  # bump when a change to this module alters what an article becomes
 
 
-class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML without the timestamp resolver: dates stay text so we can validate them."""
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +101,15 @@ def _flag(value: Any) -> bool:
 
 def _tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
-        value = [part for part in value.split(",")]
+        value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):
         raise ValueError("should be a list of names, like [legal aid, consulates]")
-    seen: dict[str, str] = {}
-    for tag in (str(t).strip() for t in value):
-        if tag and slugify(tag) and slugify(tag) not in seen:
-            seen[slugify(tag)] = tag
-    return tuple(seen.values())
+    return unique_tags(str(t) for t in value)
 
 
 def _http_url(value: Any) -> str:
     url = _text(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url):
         raise ValueError("must be an http:// or https:// address")
     return url
 
@@ -152,25 +138,6 @@ SYNONYMS = {"tag": "tags", "category": "tags", "categories": "tags", "keywords":
             "lastmod": "updated", "language": "lang", "publication": "source", "authors": "author"}
 
 
-def _line_of(front: str, key: str) -> int | None:
-    """The 1-based line of `key:` in the file (front matter starts on line 2)."""
-    match = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
-    return front.count("\n", 0, match.start()) + 2 if match else None
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    """(front matter, body) or None when the file has no front matter."""
-    if not text.startswith("---"):
-        return None
-    first_end = text.find("\n")
-    if first_end < 0 or text[:first_end].strip() != "---":
-        return None
-    match = _CLOSING_FENCE.search(text, first_end + 1)
-    if not match:
-        return None
-    return text[first_end + 1:match.start()], text[match.end() + 1:]
-
-
 @functools.lru_cache(maxsize=4)
 def _converter(extensions: tuple[str, ...], configs_json: str) -> Any:
     """One Markdown instance per process and settings: building one costs more than a page."""
@@ -195,7 +162,7 @@ def plain_summary(body_html: str, limit: int = 300) -> str:
     match = _FIRST_PARAGRAPH.search(body_html)
     text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split()) if match else ""
     if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
+        text = cut_at_word(text, limit)
     return text
 
 
@@ -238,7 +205,7 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
                        "'date:' lines, then another '---' line")
     front, body = split
     try:
-        meta = yaml.load(front, Loader=_FrontMatterLoader) or {}
+        meta = load_yaml(front) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -254,14 +221,14 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
             extra[key] = value
             hint = f" (did you mean '{SYNONYMS[key]}'?)" if key in SYNONYMS else did_you_mean(key, tuple(FIELDS))
             if hint:
-                warnings.append(Problem(source, _line_of(front, key), f"unknown key '{key}'{hint}"))
+                warnings.append(Problem(source, key_line(front, key, FIRST_LINE), f"unknown key '{key}'{hint}"))
             continue
         if value is None:
             continue
         try:
             values[key] = FIELDS[key](value)
         except ValueError as exc:
-            problems.append(Problem(source, _line_of(front, key), f"{key}: {value!r} {exc}"))
+            problems.append(Problem(source, key_line(front, key, FIRST_LINE), f"{key}: {value!r} {exc}"))
     for key in ("title", "date"):
         if key not in meta or meta[key] is None or (key == "title" and key in values and not values[key]):
             problems.append(Problem(source, None, f"missing {key}: add a '{key}:' line to the front matter"))
@@ -270,7 +237,7 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
             try:
                 values[key] = parse_date(values[key], config.tz)
             except ValueError as exc:
-                problems.append(Problem(source, _line_of(front, key),
+                problems.append(Problem(source, key_line(front, key, FIRST_LINE),
                                         f"{key}: '{values[key]}' is not a valid date ({exc})"))
     if problems:
         return ReadResult(None, tuple(problems), tuple(warnings))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .errors import SiteError
+from .files import write_atomic
 from .links import LinkChecker
 from .render import OutputFile
 
@@ -73,11 +74,8 @@ class Manifest:
             return
         files = {path: [key, size, mtime, [table.setdefault(t, len(table)) for t in targets]]
                  for path, (key, size, mtime, targets) in entries.items()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
-                                  separators=(",", ":"), sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
+                                           separators=(",", ":"), sort_keys=True))
 
 
 def check_output_dir(output_dir: Path, root: Path) -> None:
@@ -163,9 +161,7 @@ def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
     check_relative(file.path)
     assert file.content is not None
     target = output_dir / posixpath.normpath(file.path)
-    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    tmp.write_bytes(file.content)
-    os.replace(tmp, target)
+    write_atomic(target, file.content)
     _, _, _, targets = manifest.entries.get(file.path, ("", 0, 0, ()))
     manifest.entries = {**manifest.entries, file.path: ("", len(file.content),
                                                          os.stat(target).st_mtime_ns, targets)}

@@ -19,11 +19,10 @@ from jinja2 import pass_context
 from .content import ENGINE_VERSION, Article
 from .errors import Problem, SiteError
 from .links import LinkChecker
+from .text import month_name
 from .model import Pager, Site, SiteInfo, TagLink
 
 RENDER_VERSION = "1"  # bump when a filter or context change alters rendered bytes
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +72,7 @@ def _abs_url(context: Any, path: str) -> str:
 
 
 def _long_date(value: datetime) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def _month_name(number: int) -> str:
-    return MONTHS[number - 1]
+    return f"{value.day} {month_name(value.month)} {value.year}"
 
 
 def _iso(value: datetime) -> str:
@@ -102,7 +97,7 @@ def make_environment(layouts_dir: Path) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False, cache_size=-1)
     env.filters.update(url=_url, abs_url=_abs_url, long_date=_long_date, iso=_iso,
-                       month_name=_month_name, json_ld=_json_ld)
+                       month_name=month_name, json_ld=_json_ld)
     return env
 
 
@@ -294,7 +289,7 @@ def plan_site(site: Site, static_files: Mapping[str, bytes]) -> list[PageSpec]:
                      "head": Head(f"{year.year} | {info.title}", f"Articles of {year.year} in {info.title}.",
                                   year.path)}))
         for month in year.months:
-            name = f"{MONTHS[month.month - 1]} {month.year}"
+            name = f"{month_name(month.month)} {month.year}"
             for pager in site.month_pagers[month.path]:
                 specs.append(PageSpec(
                     path=pager.path + "index.html", origin=f"the archive of {name}", template="list.html",
