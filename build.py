@@ -41,6 +41,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         out = builder.options.output or builder.root / "output"
         print(f"built {out}: {report.summary()}")
+    if args.timings:
+        for step, seconds in report.timings.items():
+            print(f"  {step:<8} {seconds:8.3f} s")
     return 0
 
 
@@ -100,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--output", help="write the site here instead of output/")
         p.add_argument("--jobs", type=int, default=None, help="processes for Markdown (default: every core)")
         p.add_argument("--no-cache", action="store_true", help="ignore the build cache in .cache/")
+        p.add_argument("--timings", action="store_true", help="print the time each step took")
 
     site_options(commands.add_parser("build", help="build the site into output/ (the default)"))
     site_options(commands.add_parser("check", help="validate content, layouts and links; write nothing"), False)

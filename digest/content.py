@@ -1,15 +1,13 @@
-"""Stage 2: read every article file into a validated Article, collecting all errors."""
+"""Reading one article file into a validated Article: front matter fields, Markdown body."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -19,11 +17,6 @@ from .errors import Problem, did_you_mean
 from .frontmatter import FIRST_LINE, load_yaml, split_front_matter
 from .slugs import slugify
 from .text import cut_at_word, is_http_url, key_line, unique_tags
-
-if TYPE_CHECKING:
-    from .cache import ArticleCache
-
-ENGINE_VERSION = "1"  # bump when a change to this module alters what an article becomes
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -174,47 +167,64 @@ def output_path(config: Config, when: datetime, slug: str, is_page: bool) -> str
                                    day=f"{when.day:02d}", slug=slug).lstrip("/")
 
 
-def file_digest(source: str, data: bytes, settings: str) -> str:
-    """A key that changes when the file, its place, its settings or this engine change."""
-    h = hashlib.blake2b(data, digest_size=16)
-    h.update(source.encode())
-    h.update(settings.encode())
-    h.update(ENGINE_VERSION.encode())
-    return h.hexdigest()
-
-
 def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadResult:
     """Parse one file's bytes: front matter, fields, Markdown body. Never raises on bad input."""
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
+    parsed = _front_matter(source, data)
+    if isinstance(parsed, Problem):
+        return ReadResult(None, (parsed,))
+    meta, front, body = parsed
+    values, extra, problems, warnings = _fields(source, meta, front, config)
+    if problems:
+        return ReadResult(None, tuple(problems), tuple(warnings))
+    is_page = source.split("/")[1:2] == ["pages"]
+    slug = values.get("slug") or slugify(values["title"]) or "article"
+    body_html = markdown_to_html(body, config)
+    article = Article(
+        source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
+        path=output_path(config, values["date"], slug, is_page), body=body_html,
+        summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
+        updated=values.get("updated"), author=values.get("author", ""),
+        source_name=values.get("source", ""), source_url=values.get("source_url", ""),
+        dateline=values.get("dateline", ""), lang=values.get("lang", ""),
+        draft=values.get("draft", False), review=values.get("review", ""), is_page=is_page,
+        extra=extra,
+    )
+    return ReadResult(article, (), tuple(warnings))
 
-    def fail(line: int | None, message: str) -> ReadResult:
-        return ReadResult(None, tuple(problems) + (Problem(source, line, message),))
 
+def _front_matter(source: str, data: bytes) -> tuple[dict, str, str] | Problem:
+    """(parsed front matter, its text, the body), or the problem that stops the file."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return fail(line, "is not UTF-8 text: save it as UTF-8 (most editors have an 'encoding' choice)")
+        return Problem(source, line, "is not UTF-8 text: save it as UTF-8 (most editors have an 'encoding' choice)")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     split = split_front_matter(text)
     if split is None and text.startswith("---"):
-        return fail(1, "front matter is not closed: add a '---' line after its last 'key: value' line")
+        return Problem(source, 1, "front matter is not closed: add a '---' line after its last 'key: value' line")
     if split is None:
-        return fail(1, "has no front matter: start the file with a '---' line, then 'title:' and "
-                       "'date:' lines, then another '---' line")
+        return Problem(source, 1, "has no front matter: start the file with a '---' line, then 'title:' and "
+                                  "'date:' lines, then another '---' line")
     front, body = split
     try:
         meta = load_yaml(front) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return fail(mark.line + 2 if mark else 1, f"front matter is not valid YAML: {problem}")
+        return Problem(source, mark.line + FIRST_LINE if mark else 1, f"front matter is not valid YAML: {problem}")
     if not isinstance(meta, dict):
-        return fail(2, "front matter must be 'key: value' lines")
+        return Problem(source, FIRST_LINE, "front matter must be 'key: value' lines")
+    return meta, front, body
 
+
+def _fields(source: str, meta: dict, front: str, config: Config
+            ) -> tuple[dict[str, Any], dict[str, Any], list[Problem], list[Problem]]:
+    """(known values converted, unknown keys kept as extra, problems, warnings)."""
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     for key, value in meta.items():
         key = str(key)
         if key not in FIELDS:
@@ -239,99 +249,4 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
             except ValueError as exc:
                 problems.append(Problem(source, key_line(front, key, FIRST_LINE),
                                         f"{key}: '{values[key]}' is not a valid date ({exc})"))
-    if problems:
-        return ReadResult(None, tuple(problems), tuple(warnings))
-
-    is_page = source.split("/")[1:2] == ["pages"]
-    slug = values.get("slug") or slugify(values["title"]) or "article"
-    body_html = markdown_to_html(body, config)
-    article = Article(
-        source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
-        path=output_path(config, values["date"], slug, is_page), body=body_html,
-        summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
-        updated=values.get("updated"), author=values.get("author", ""),
-        source_name=values.get("source", ""), source_url=values.get("source_url", ""),
-        dateline=values.get("dateline", ""), lang=values.get("lang", ""),
-        draft=values.get("draft", False), review=values.get("review", ""), is_page=is_page,
-        extra=extra,
-    )
-    return ReadResult(article, (), tuple(warnings))
-
-
-def find_sources(config: Config) -> list[tuple[str, str]]:
-    """(path, path relative to the site root) of every article file under content/,
-    skipping hidden files and editors' temp files."""
-    root = str(config.content_dir)
-    prefix = len(str(config.root)) + 1
-    found = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_", "#"))]
-        for name in names:
-            if name.endswith(".md") and not name.startswith((".", "_", "#")):
-                path = os.path.join(folder, name)
-                found.append((path, path[prefix:].replace(os.sep, "/")))
-    found.sort(key=lambda pair: pair[1])
-    return found
-
-
-def _read_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
-    source, data, digest = job
-    return read_article(source, data, config, digest)
-
-
-def read_articles(config: Config, cache: "ArticleCache", workers: int = 1,
-                  known: dict[str, tuple[int, int, ReadResult]] | None = None) -> tuple[list[ReadResult], int]:
-    """Read every article file, converting only those the cache has not seen, in parallel.
-
-    `known` (source -> mtime, size, result) lets a long-lived builder skip reading files that
-    have not changed since it last read them; it is updated in place. Returns the results in
-    source order and how many files were converted."""
-    known = {} if known is None else known
-    results: list[ReadResult | None] = []
-    jobs: list[tuple[str, bytes, str]] = []
-    missing: list[int] = []
-    stamps: dict[str, tuple[int, int]] = {}
-    settings = config.markdown_fingerprint()
-    for path, source in find_sources(config):
-        st = os.stat(path)
-        stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
-        seen = known.get(source)
-        if seen is not None and seen[:2] == stamp:
-            results.append(seen[2])
-            if seen[2].article is not None:
-                cache.keep(seen[2].article.digest)
-            continue
-        with open(path, "rb") as f:
-            data = f.read()
-        digest = file_digest(source, data, settings)
-        cached = cache.get(digest)
-        if cached is None:
-            missing.append(len(results))
-            jobs.append((source, data, digest))
-        results.append(cached)
-    for i, job, result in zip(missing, jobs, _convert(jobs, config, workers)):
-        results[i] = result
-        if result.article is not None:
-            cache.put(job[2], result)
-    done = [r for r in results if r is not None]
-    known.clear()
-    known.update((r.article.source, (*stamps[r.article.source], r)) for r in done if r.article is not None)
-    return done, len(missing)
-
-
-def _convert(jobs: list[tuple[str, bytes, str]], config: Config, workers: int) -> list[ReadResult]:
-    """Convert files on every core: Markdown is pure Python, so processes, not threads."""
-    read = functools.partial(_read_one, config=config)
-    if workers <= 1 or len(jobs) < 64:
-        return [read(job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: workers inherit the loaded Markdown code, and nothing re-imports the main module.
-    # The preview forks from its rebuild thread; the workers only convert text and share no
-    # lock with the server's threads.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(read, jobs, chunksize=chunk))
+    return values, extra, problems, warnings

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problem, SiteError
+from .errors import Problem
 
 _REFERENCE = re.compile(r"""(?:href|src|HREF|SRC)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -43,73 +43,89 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
     return relative, target.fragment
 
 
-@dataclass
-class LinkChecker:
-    """Finds the internal targets of each page as it is written, then checks them all at once."""
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """What one output file weighs and links to, found when it was rendered."""
 
-    base_url: str
-    budget_kb: int
-    problems: list[Problem] = field(default_factory=list)
-    checked: int = 0
-    heaviest: list[tuple[float, str]] = field(default_factory=list)
-    _memo: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    size: int
+    targets: tuple[str, ...] = ()          # files it links to, relative to the output root
+    problems: tuple[Problem, ...] = ()     # '#fragment' links to an id the page itself lacks
 
-    def targets(self, page: str, content: bytes) -> tuple[str, ...]:
-        """The files an HTML page links to; a missing #fragment on the page itself is noted now."""
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What verify() found over the whole site."""
+
+    problems: tuple[Problem, ...]
+    checked: int                                 # links followed
+    heaviest: tuple[tuple[float, str], ...]      # (KB with assets, page), heaviest first
+
+
+class LinkFinder:
+    """Finds each page's link facts; resolves a link shared by many pages ('/digest/tags/') once."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self._resolved: dict[str, tuple[str, str] | None] = {}
+
+    def facts(self, page: str, content: bytes) -> LinkFacts:
+        """The size and internal targets of one output file; a missing #fragment on itself is a problem."""
         if not page.endswith(".html"):
-            return ()
+            return LinkFacts(len(content))
         html = content.decode("utf-8", "replace")
         found: dict[str, None] = {}
+        problems: list[Problem] = []
         ids: set[str] | None = None
-        folder = page.rpartition("/")[0]
-        memo = self._memo
         for link in dict.fromkeys(references(html)):
-            # Most links are the same on every page ('/digest/tags/'): resolve each once.
-            if link.startswith(("http:", "https:")):
-                resolved = resolve(self.base_url, page, link)  # cheap for another host; not memoised
-            else:
-                key = link if link.startswith("/") else f"{folder}\0{link}"
-                resolved = memo.get(key, False)
-                if resolved is False:
-                    resolved = memo[key] = resolve(self.base_url, page, link)
+            resolved = self._resolve(page, link)
             if resolved is None:
                 continue
             target, fragment = resolved
-            if not target:  # '#fragment' alone: this page
-                target = page
+            target = target or page  # '#fragment' alone: this page
             if fragment and target == page:
                 if ids is None:
                     ids = {a or b for a, b in _ID.findall(html)}
                 if fragment not in ids:
-                    self.problems.append(Problem(f"output/{page}", None,
-                                                 f"broken link to '{link}': no element with id '{fragment}'"))
+                    problems.append(Problem(f"output/{page}", None,
+                                            f"broken link to '{link}': no element with id '{fragment}'"))
             found[target] = None
-        return tuple(found)
+        return LinkFacts(len(content), tuple(found), tuple(problems))
 
-    def verify(self, facts: Mapping[str, tuple[int, tuple[str, ...]]], origins: Mapping[str, str]) -> None:
-        """Raise one SiteError for every broken link and every page over the weight budget."""
-        problems = list(self.problems)
-        sizes = {path: size for path, (size, _) in facts.items()}
-        weights = []
-        for page, (size, targets) in facts.items():
-            if not page.endswith(".html"):
-                continue
-            where = origins.get(page, f"output/{page}")
-            weight = size
-            for target in targets:
-                self.checked += 1
-                if target not in sizes and target + "/index.html" not in sizes:
-                    shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
-                             else urlsplit(self.base_url).path + target.removesuffix("index.html"))
-                    problems.append(Problem(where, None, f"output/{page} links to {shown}, which is not "
-                                                         "part of the site"))
-                elif target.endswith(ASSET_SUFFIXES):
-                    weight += sizes[target]
-            weights.append((weight / 1024, page))
-            if weight > self.budget_kb * 1024:
-                problems.append(Problem(where, None, f"output/{page} weighs {weight / 1024:.1f} KB with its "
-                                                     f"styles and images, over the {self.budget_kb} KB budget "
-                                                     "(page_budget_kb in site.yaml)"))
-        self.heaviest = sorted(weights, reverse=True)[:5]
-        if problems:
-            raise SiteError(problems)
+    def _resolve(self, page: str, link: str) -> tuple[str, str] | None:
+        if link.startswith(("http:", "https:")):
+            return resolve(self.base_url, page, link)  # cheap for another host; not memoised
+        key = link if link.startswith("/") else f"{page.rpartition('/')[0]}\0{link}"
+        resolved = self._resolved.get(key, False)
+        if resolved is False:
+            resolved = self._resolved[key] = resolve(self.base_url, page, link)
+        return resolved  # type: ignore[return-value]
+
+
+def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
+           origins: Mapping[str, str]) -> Verdict:
+    """Every broken internal link and every page over the weight budget, over the whole site."""
+    problems = [p for f in facts.values() for p in f.problems]
+    checked = 0
+    weights = []
+    base_path = urlsplit(base_url).path
+    for page, fact in facts.items():
+        if not page.endswith(".html"):
+            continue
+        where = origins.get(page, f"output/{page}")
+        weight = fact.size
+        for target in fact.targets:
+            checked += 1
+            found = facts.get(target) or facts.get(target + "/index.html")
+            if found is None:
+                shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
+                         else base_path + target.removesuffix("index.html"))
+                problems.append(Problem(where, None, f"output/{page} links to {shown}, which is not "
+                                                     "part of the site"))
+            elif target.endswith(ASSET_SUFFIXES):
+                weight += found.size
+        weights.append((weight / 1024, page))
+        if weight > budget_kb * 1024:
+            problems.append(Problem(where, None, f"output/{page} weighs {weight / 1024:.1f} KB with its "
+                                                 f"styles and images, over the {budget_kb} KB budget "
+                                                 "(page_budget_kb in site.yaml)"))
+    return Verdict(tuple(problems), checked, tuple(sorted(weights, reverse=True)[:5]))

@@ -1,4 +1,5 @@
-"""Stage 5: put the rendered files in place: staged first, swapped in, unchanged bytes untouched."""
+"""Stage 6: put the rendered files in place. `stage` writes what changed beside the output
+folder; `commit` swaps it in once the whole site checked out. Unchanged bytes are never rewritten."""
 
 from __future__ import annotations
 
@@ -7,14 +8,28 @@ import json
 import os
 import posixpath
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from .errors import SiteError
 from .files import write_atomic
-from .links import LinkChecker
+from .links import LinkFacts
 from .render import OutputFile
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """One file as the previous build left it."""
+
+    key: str                     # the page's fingerprint ('' when it must be rendered again)
+    size: int
+    mtime_ns: int
+    targets: tuple[str, ...]     # what it links to
+
+    @property
+    def links(self) -> LinkFacts:
+        return LinkFacts(self.size, self.targets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +40,24 @@ class WriteReport:
     touched: frozenset[str] = frozenset()  # paths written or deleted, for the preview's reloads
 
 
-def check_relative(relative: str) -> None:
-    """Refuse an output path that would land outside the output folder."""
-    if relative.startswith("/") or "\\" in relative or "\0" in relative or ".." in relative.split("/"):
-        raise SiteError.at(relative, None, "would write outside the output folder")
+@dataclass
+class Staged:
+    """Files rendered into a staging folder, not yet in the output folder."""
+
+    folder: Path
+    output_dir: Path
+    facts: dict[str, LinkFacts] = field(default_factory=dict)   # every file of the new site
+    changed: dict[str, str] = field(default_factory=dict)       # path -> key, staged
+    same: dict[str, str] = field(default_factory=dict)          # path -> key, new inputs, same bytes
+
+    def discard(self) -> None:
+        """Drop the staging folder; the output folder keeps the last good site."""
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Manifest:
-    """What the previous build into one output folder wrote: path -> (key, size, mtime_ns, link targets)."""
+    """What the previous build into one output folder wrote, by path."""
 
     FORMAT = 2
 
@@ -41,41 +66,54 @@ class Manifest:
         name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
         self.path = cache_dir / f"manifest-{name}.json" if cache_dir is not None else None
         self.output_dir = output_dir
-        self.entries: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
+        self.entries: dict[str, ManifestEntry] = self._load()
+
+    def _load(self) -> dict[str, ManifestEntry]:
         if self.path is None:
-            return
+            return {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("format") == self.FORMAT:
-                table = stored["targets"]
-                self.entries = {path: (key, size, mtime, tuple(table[i] for i in targets))
-                                for path, (key, size, mtime, targets) in stored["files"].items()}
+            if stored.get("format") != self.FORMAT:
+                return {}
+            table = stored["targets"]
+            return {path: ManifestEntry(key, size, mtime, tuple(table[i] for i in targets))
+                    for path, (key, size, mtime, targets) in stored["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-            self.entries = {}
+            return {}
+
+    def keys(self) -> dict[str, str]:
+        """path -> key of every entry, trusted without looking at the disk."""
+        return {path: entry.key for path, entry in self.entries.items()}
 
     def still_valid(self) -> dict[str, str]:
         """path -> key for files that are on disk exactly as the previous build left them."""
         valid = {}
         root = str(self.output_dir) + os.sep
-        for path, (key, size, mtime, _) in self.entries.items():
+        for path, entry in self.entries.items():
             try:
                 st = os.stat(root + path)
             except OSError:
                 continue
-            if st.st_size == size and st.st_mtime_ns == mtime:
-                valid[path] = key
+            if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
+                valid[path] = entry.key
         return valid
 
-    def save(self, entries: dict[str, tuple[str, int, int, tuple[str, ...]]]) -> None:
+    def save(self, entries: dict[str, ManifestEntry]) -> None:
         """Store the new entries atomically, link targets shared through one table."""
         table: dict[str, int] = {}
         self.entries = entries
         if self.path is None:
             return
-        files = {path: [key, size, mtime, [table.setdefault(t, len(table)) for t in targets]]
-                 for path, (key, size, mtime, targets) in entries.items()}
+        files = {path: [e.key, e.size, e.mtime_ns, [table.setdefault(t, len(table)) for t in e.targets]]
+                 for path, e in entries.items()}
         write_atomic(self.path, json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
                                            separators=(",", ":"), sort_keys=True))
+
+
+def check_relative(relative: str) -> None:
+    """Refuse an output path that would land outside the output folder."""
+    if relative.startswith("/") or "\\" in relative or "\0" in relative or ".." in relative.split("/"):
+        raise SiteError.at(relative, None, "would write outside the output folder")
 
 
 def check_output_dir(output_dir: Path, root: Path) -> None:
@@ -87,70 +125,73 @@ def check_output_dir(output_dir: Path, root: Path) -> None:
                                              "choose an empty or generated folder such as output/")
 
 
-def write_output(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest,
-                 checker: LinkChecker, origins: Mapping[str, str]) -> WriteReport:
-    """Stage every changed file beside output_dir as it arrives, check links and weights over
-    the whole site, then move the changed files in and remove stale ones.
+def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> Staged:
+    """Write every changed file into a staging folder beside output_dir as it arrives.
 
-    If producing the files fails (a template error) or a check fails, the staging folder is
-    dropped and output_dir keeps the last good site; unchanged files keep their bytes and times."""
-    staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    facts: dict[str, tuple[int, tuple[str, ...]]] = {}
-    changed: dict[str, str] = {}
-    same: dict[str, str] = {}
+    A file whose bytes equal what is on disk is not staged (its time is kept). If producing
+    the files fails, the staging folder is removed and the error goes on."""
+    staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir)
+    staged.discard()
     previous = manifest.entries
+    made: set[Path] = set()
     try:
-        staging.mkdir(parents=True)
-        made: set[Path] = set()
+        staged.folder.mkdir(parents=True)
         for f in files:
             check_relative(f.path)
             if f.content is None:
-                _, size, _, targets = previous[f.path]
-                facts[f.path] = (size, targets)
+                staged.facts[f.path] = previous[f.path].links
                 continue
-            targets = f.targets if f.targets is not None else checker.targets(f.path, f.content)
-            facts[f.path] = (len(f.content), targets)
+            staged.facts[f.path] = f.links or LinkFacts(len(f.content))
             if f.path in previous and _same_bytes(output_dir / f.path, f.content):
-                same[f.path] = f.key  # new inputs, same page: keep the file and its time
+                staged.same[f.path] = f.key  # new inputs, same page: keep the file and its time
                 continue
-            changed[f.path] = f.key
-            staged = staging / posixpath.normpath(f.path)
-            if staged.parent not in made:
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                made.add(staged.parent)
-            with open(staged, "wb") as out:
+            staged.changed[f.path] = f.key
+            target = staged.folder / posixpath.normpath(f.path)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            with open(target, "wb") as out:
                 out.write(f.content)
-        checker.verify(facts, origins)
-        if output_dir.exists():
-            on_disk = set(previous) if previous else _walk_files(output_dir)
-        else:
-            on_disk = set()
-        stale = sorted(p for p in on_disk - facts.keys()
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def commit(staged: Staged, manifest: Manifest) -> WriteReport:
+    """Move the staged files in, remove files the new site no longer has, record the manifest."""
+    output_dir, previous = staged.output_dir, manifest.entries
+    try:
+        on_disk = (set(previous) if previous else _walk_files(output_dir)) if output_dir.exists() else set()
+        stale = sorted(p for p in on_disk - staged.facts.keys()
                        if (output_dir / p).is_file() or (output_dir / p).is_symlink())
         if not output_dir.exists():
-            os.replace(staging, output_dir)
+            os.replace(staged.folder, output_dir)
         else:
-            _swap_in(staging, output_dir, list(changed))
+            _swap_in(staged.folder, output_dir, list(staged.changed))
             for path in stale:
                 (output_dir / path).unlink(missing_ok=True)
             _prune_empty_dirs(output_dir, {(output_dir / p).parent for p in stale})
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-    root = str(output_dir) + os.sep
-    entries = {}
-    for path, (size, targets) in facts.items():
-        if path in changed or path in same:
-            entries[path] = (changed.get(path) or same[path], size, os.stat(root + path).st_mtime_ns, targets)
-        else:
-            entries[path] = previous[path]
+        staged.discard()
+    entries = _entries(staged, previous)
     if entries != previous:
         manifest.save(entries)
-    return WriteReport(written=len(changed), unchanged=len(facts) - len(changed), deleted=len(stale),
-                       touched=frozenset(changed) | frozenset(stale))
+    return WriteReport(written=len(staged.changed), unchanged=len(staged.facts) - len(staged.changed),
+                       deleted=len(stale), touched=frozenset(staged.changed) | frozenset(stale))
+
+
+def _entries(staged: Staged, previous: dict[str, ManifestEntry]) -> dict[str, ManifestEntry]:
+    """The manifest of the site just committed."""
+    root = str(staged.output_dir) + os.sep
+    entries = {}
+    for path, facts in staged.facts.items():
+        key = staged.changed.get(path) or staged.same.get(path)
+        if key is not None:
+            entries[path] = ManifestEntry(key, facts.size, os.stat(root + path).st_mtime_ns, facts.targets)
+        else:
+            entries[path] = previous[path]
+    return entries
 
 
 def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
@@ -162,9 +203,9 @@ def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
     assert file.content is not None
     target = output_dir / posixpath.normpath(file.path)
     write_atomic(target, file.content)
-    _, _, _, targets = manifest.entries.get(file.path, ("", 0, 0, ()))
-    manifest.entries = {**manifest.entries, file.path: ("", len(file.content),
-                                                         os.stat(target).st_mtime_ns, targets)}
+    old = manifest.entries.get(file.path)
+    manifest.entries = {**manifest.entries, file.path: ManifestEntry(
+        "", len(file.content), os.stat(target).st_mtime_ns, old.targets if old else ())}
 
 
 def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:

@@ -1,21 +1,36 @@
-"""The orchestrator: load, read, build, plan, render, write — each step timed."""
+"""The orchestrator: a build is a list of timed steps, each one stage of the engine.
+
+    config   site.yaml             -> Config              config.load_config
+    read     content/**/*.md       -> Loaded              sources.read_articles
+    model    articles              -> Site                model.build_site
+    plan     Site                  -> Planned             plan.plan_site
+    render   PageSpecs             -> OutputFiles + links render.render_site, staged by output.stage
+    verify   links and weights     -> Verdict             links.verify
+    commit   staged files          -> output/             output.commit
+
+`check` runs the same steps up to verify and writes nothing. A Builder keeps what later builds
+can reuse in one record, `Kept`, so `serve` rebuilds only what changed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator, Mapping
 
-from .cache import ArticleCache
 from .config import Config, load_config
-from .content import Article, ReadResult, file_digest, read_article, read_articles
+from .content import Article
 from .errors import Problem, SiteError
-from .links import LinkChecker
+from .links import LinkFacts, Verdict, verify
 from .model import Site, build_site
-from .output import Manifest, WriteReport, check_output_dir, write_one, write_output
-from .render import PageSpec, article_spec, make_environment, plan_site, render_site, template_keys
+from .output import Manifest, WriteReport, check_output_dir, commit, stage, write_one
+from .parallel import default_workers
+from .plan import ArticleContext, PageContext, PageSpec, article_spec, plan_site
+from .render import Layouts, OutputFile, render_site
+from .sources import ArticleCache, SeenFile, read_articles, read_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,32 +45,93 @@ class BuildOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Loaded:
+    """Settings and every article read, before anything is derived."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    warnings: tuple[Problem, ...]
+    converted: int                  # files converted from Markdown (not from the cache)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The site and every output file it needs: all that `check` validates before rendering."""
+
+    loaded: Loaded
+    site: Site
+    specs: tuple[PageSpec, ...]
+
+    def origins(self) -> dict[str, str]:
+        """Output path -> the source that asked for it, for messages."""
+        return {s.path: s.origin for s in self.specs}
+
+
+@dataclass(slots=True)
+class Kept:
+    """What a Builder keeps between builds, each part with the one event that makes it stale."""
+
+    config: Config | None = None
+    config_stamp: tuple[int, int] = (0, 0)        # site.yaml's (mtime_ns, size) when read
+    cache: ArticleCache | None = None             # converted articles by file digest
+    seen: Mapping[str, SeenFile] = field(default_factory=dict)   # content files unchanged since read
+    layouts: Layouts | None = None                # compiled layouts; dropped when a layout changes
+    manifest: Manifest | None = None              # what the output folder holds
+    planned: Planned | None = None                # the last site built, for the preview's quick update
+
+
+@dataclass(frozen=True, slots=True)
 class BuildReport:
     """What a build did, for the one summary line and for tests."""
 
-    site: Site
-    specs: tuple[PageSpec, ...]
+    planned: Planned
     write: WriteReport | None
-    warnings: tuple[Problem, ...]
-    converted: int
-    timings: dict[str, float] = field(default_factory=dict)
-    links: LinkChecker | None = None
+    verdict: Verdict
+    timings: Mapping[str, float]
+
+    @property
+    def site(self) -> Site:
+        return self.planned.site
+
+    @property
+    def specs(self) -> tuple[PageSpec, ...]:
+        return self.planned.specs
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return self.planned.loaded.warnings
+
+    @property
+    def converted(self) -> int:
+        return self.planned.loaded.converted
 
     @property
     def pages(self) -> int:
         return sum(1 for s in self.specs if s.path.endswith(".html"))
 
     def summary(self) -> str:
-        """One line: pages, articles, tags, what was written, time taken."""
+        """One line: pages, articles, tags, links, what was written, time taken."""
         site = self.site
-        total = sum(self.timings.values())
-        line = (f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags")
-        if self.links is not None and self.links.heaviest:
-            weight, page = self.links.heaviest[0]
-            line += f"; {self.links.checked} links checked, heaviest page {weight:.1f} KB ({page})"
+        line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
+        if self.verdict.heaviest:
+            weight, page = self.verdict.heaviest[0]
+            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page})"
         if self.write is not None:
             line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
-        return line + f" in {total:.2f} s"
+        return line + f" in {sum(self.timings.values()):.2f} s"
+
+
+class Timings(dict):
+    """Seconds per step, in the order the steps ran."""
+
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block under `name`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - start
 
 
 def build_time(now: datetime | None = None) -> datetime:
@@ -81,114 +157,76 @@ def static_files(config: Config) -> dict[str, bytes]:
 
 
 class Builder:
-    """Runs the stages. One Builder serves a whole `serve` session: it keeps the config, the
-    article cache, what it knows of each content file and the output manifest in memory, so a
-    rebuild reads, converts, renders and writes only what changed."""
+    """Runs the steps. One Builder serves a whole `serve` session: what it keeps lets a rebuild
+    read, convert, render and write only what changed."""
 
     def __init__(self, root: Path, options: BuildOptions):
         self.root = root
         self.options = options
-        self.env = None
-        self.env_layouts: Path | None = None
-        self.config: tuple[tuple[int, int], Config] | None = None
-        self.cache: ArticleCache | None = None
-        self.known: dict[str, tuple[int, int, ReadResult]] = {}
-        self.manifest: Manifest | None = None
-        self.last: tuple[Config, Site, dict[str, PageSpec]] | None = None
-        self.template_keys: dict[str, str] = {}
+        self.kept = Kept()
 
     @property
     def output_dir(self) -> Path:
         return self.options.output or self.root / "output"
 
+    @property
+    def workers(self) -> int:
+        return self.options.workers or default_workers()
+
+    def build(self) -> BuildReport:
+        """Every step; the output folder changes only when every step succeeded."""
+        timings = Timings()
+        planned = self._plan(timings)
+        check_output_dir(self.output_dir, self.root)
+        manifest = self._manifest(planned.loaded.config)
+        with timings.step("render"):
+            staged = stage(self._render(planned, self._previous(manifest)), self.output_dir, manifest)
+        try:
+            with timings.step("verify"):
+                verdict = self._verify(planned, staged.facts)
+            with timings.step("commit"):
+                written = commit(staged, manifest)
+        finally:
+            staged.discard()
+        self.kept.planned = planned
+        return BuildReport(planned, written, verdict, timings)
+
+    def check(self) -> BuildReport:
+        """Validate everything a build would, rendering in memory and writing nothing."""
+        timings = Timings()
+        planned = self._plan(timings)
+        with timings.step("render"):
+            facts = {f.path: f.links for f in self._render(planned, {}) if f.links is not None}
+        with timings.step("verify"):
+            verdict = self._verify(planned, facts)
+        return BuildReport(planned, None, verdict, timings)
+
     def load_config(self) -> Config:
-        """Stage 1, read again only when site.yaml changed."""
+        """site.yaml, read again only when it changed."""
         try:
             st = os.stat(self.root / "site.yaml")
             stamp = (st.st_mtime_ns, st.st_size)
         except OSError:
             stamp = (0, 0)
-        if self.config is None or self.config[0] != stamp:
-            self.config = (stamp, load_config(self.root, self.options.base_url))
-        return self.config[1]
+        if self.kept.config is None or self.kept.config_stamp != stamp:
+            self.kept.config = load_config(self.root, self.options.base_url)
+            self.kept.config_stamp = stamp
+        return self.kept.config
 
-    def load(self) -> tuple[Config, list[Article], tuple[Problem, ...], int, dict[str, float]]:
-        """Stages 1 and 2: config and every article, failing once with every problem."""
-        timings: dict[str, float] = {}
-        start = time.perf_counter()
-        config = self.load_config()
-        timings["config"] = time.perf_counter() - start
-        start = time.perf_counter()
-        if self.cache is None:
-            self.cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
-        results, converted = read_articles(config, self.cache, self.options.workers or os.cpu_count() or 1,
-                                           self.known)
-        problems = [p for r in results for p in r.problems]
-        warnings = tuple(w for r in results for w in r.warnings)
-        if not results and not problems:
-            problems.append(Problem("content", None, "has no articles: add a Markdown file such as "
-                                                     "content/2024/first-article.md with 'title:' and 'date:' "
-                                                     "front matter"))
-        if problems:
-            raise SiteError(problems)
-        self.cache.save()
-        timings["read"] = time.perf_counter() - start
-        return config, [r.article for r in results if r.article], warnings, converted, timings
-
-    def plan(self) -> tuple[Config, Site, list[PageSpec], tuple[Problem, ...], int, dict[str, float]]:
-        """Stages 1 to 3 and the list of output files: everything `check` validates."""
-        config, articles, warnings, converted, timings = self.load()
-        start = time.perf_counter()
-        site = build_site(articles, config, build_time(self.options.now),
-                          drafts=self.options.drafts, future=self.options.future)
-        if not site.articles:
-            raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
-                                                "drafts or dated in the future (see --drafts and --future)")
-        specs = plan_site(site, static_files(config))
-        timings["model"] = time.perf_counter() - start
-        return config, site, specs, warnings, converted, timings
-
-    def environment(self, config: Config):
-        """The template environment, made once per process and layouts folder."""
-        if self.env is None or self.env_layouts != config.layouts_dir:
-            self.env = make_environment(config.layouts_dir)
-            self.env_layouts = config.layouts_dir
-        return self.env
+    def layouts(self, config: Config) -> Layouts:
+        """The compiled layouts, made once until reload_layouts()."""
+        if self.kept.layouts is None or self.kept.layouts.folder != config.layouts_dir:
+            self.kept.layouts = Layouts(config.layouts_dir)
+        return self.kept.layouts
 
     def reload_layouts(self) -> None:
-        """Forget compiled templates and their fingerprints, after a layout file changed."""
-        self.env = None
-        self.template_keys = {}
+        """Forget compiled layouts and their fingerprints, after a layout file changed."""
+        self.kept.layouts = None
 
-    def keys(self, specs: list[PageSpec], config: Config) -> dict[str, str]:
-        """Template fingerprints, parsed once until the layouts change."""
-        wanted = {s.template for s in specs if s.template}
-        if not wanted <= self.template_keys.keys():
-            self.template_keys = template_keys(specs, self.environment(config), config.layouts_dir)
-        return self.template_keys
-
-    def build(self) -> BuildReport:
-        """All five stages; the output folder changes only when every stage succeeded."""
-        config, site, specs, warnings, converted, timings = self.plan()
-        check_output_dir(self.output_dir, self.root)
-        if self.manifest is None:
-            self.manifest = Manifest(config.cache_dir if self.options.use_cache else None, self.output_dir)
-        start = time.perf_counter()
-        env = self.environment(config)
-        keys = self.keys(specs, config)
-        if not self.options.use_cache:
-            previous: dict[str, str] = {}
-        elif self.last is None:
-            previous = self.manifest.still_valid()
-        else:  # this builder wrote the folder last: its manifest is the truth, no need to stat
-            previous = {path: entry[0] for path, entry in self.manifest.entries.items()}
-        checker = LinkChecker(config.base_url, config.page_budget_kb)
-        files = render_site(specs, env, config.layouts_dir, previous, keys, checker,
-                            self.options.workers or os.cpu_count() or 1)
-        written = write_output(files, self.output_dir, self.manifest, checker, {s.path: s.origin for s in specs})
-        timings["render+write"] = time.perf_counter() - start
-        self.last = (config, site, {s.origin: s for s in specs if s.template in ("article.html", "page.html")})
-        return BuildReport(site, tuple(specs), written, warnings, converted, timings, checker)
+    @property
+    def manifest(self) -> Manifest | None:
+        """The manifest of the output folder, once a build has loaded it."""
+        return self.kept.manifest
 
     def quick_update(self, sources: list[str]) -> list[str]:
         """Re-render at once the pages of edited articles whose address and place stay the same.
@@ -196,47 +234,90 @@ class Builder:
         For the preview: the edited page is on disk in milliseconds; the full rebuild that
         follows brings lists, feeds and neighbours up to date. Returns the pages written;
         anything it cannot do safely (a new, moved or broken file) it leaves to the rebuild."""
-        if self.last is None or self.manifest is None:
+        planned, manifest = self.kept.planned, self.kept.manifest
+        if planned is None or manifest is None:
             return []
-        config, site, by_source = self.last
-        env = self.environment(config)
+        config, site = planned.loaded.config, planned.site
+        by_source = {s.origin: s for s in planned.specs if isinstance(s.context, (ArticleContext, PageContext))}
         written = []
         for source in sources:
             old = by_source.get(source)
             path = self.root / source
             if old is None or not path.is_file():
                 continue
-            data = path.read_bytes()
-            digest = file_digest(source, data, config.markdown_fingerprint())
-            result = read_article(source, data, config, digest)
+            result = read_source(config, source, path.read_bytes())
             new = result.article
-            before = old.context.get("article") or old.context.get("page")  # type: ignore[union-attr]
+            before = old.context.article if isinstance(old.context, ArticleContext) else old.context.page
             if new is None or (new.path, new.date, new.draft, new.is_page) != (
                     before.path, before.date, before.draft, before.is_page):
                 continue
-            if self.cache is not None:
-                self.cache.put(digest, result)
+            if self.kept.cache is not None:
+                self.kept.cache.put(new.digest, result)
             spec = article_spec(site, new, source)
             try:
-                rendered = list(render_site([spec], env, config.layouts_dir, {}, self.keys([spec], config)))
+                rendered = list(render_site([spec], self.layouts(config), {}, config.base_url))
             except SiteError:
                 continue
-            write_one(rendered[0], self.output_dir, self.manifest)
+            write_one(rendered[0], self.output_dir, manifest)
             written.append(spec.path)
         return written
 
-    def check(self) -> BuildReport:
-        """Validate everything a build would, rendering in memory and writing nothing."""
-        config, site, specs, warnings, converted, timings = self.plan()
-        start = time.perf_counter()
-        checker = LinkChecker(config.base_url, config.page_budget_kb)
-        env = self.environment(config)
-        files = render_site(specs, env, config.layouts_dir, {}, self.keys(specs, config), checker,
-                            self.options.workers or os.cpu_count() or 1)
-        facts = {f.path: (len(f.content), f.targets or ()) for f in files if f.content is not None}
-        checker.verify(facts, {s.path: s.origin for s in specs})
-        timings["render"] = time.perf_counter() - start
-        return BuildReport(site, tuple(specs), None, warnings, converted, timings, checker)
+    # ------------------------------------------------------------------ the steps
+
+    def _plan(self, timings: Timings) -> Planned:
+        with timings.step("config"):
+            config = self.load_config()
+        with timings.step("read"):
+            loaded = self._read(config)
+        with timings.step("model"):
+            site = build_site(loaded.articles, config, build_time(self.options.now),
+                              drafts=self.options.drafts, future=self.options.future)
+            if not site.articles:
+                raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
+                                                    "drafts or dated in the future (see --drafts and --future)")
+        with timings.step("plan"):
+            specs = tuple(plan_site(site, static_files(config)))
+        return Planned(loaded, site, specs)
+
+    def _read(self, config: Config) -> Loaded:
+        if self.kept.cache is None:
+            self.kept.cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
+        reading = read_articles(config, self.kept.cache, self.workers, self.kept.seen)
+        self.kept.seen = reading.seen
+        problems = [p for r in reading.results for p in r.problems]
+        if not reading.results and not problems:
+            problems.append(Problem("content", None, "has no articles: add a Markdown file such as "
+                                                     "content/2024/first-article.md with 'title:' and 'date:' "
+                                                     "front matter"))
+        if problems:
+            raise SiteError(problems)
+        self.kept.cache.save()
+        return Loaded(config, tuple(r.article for r in reading.results if r.article),
+                      tuple(w for r in reading.results for w in r.warnings), reading.converted)
+
+    def _manifest(self, config: Config) -> Manifest:
+        if self.kept.manifest is None:
+            self.kept.manifest = Manifest(config.cache_dir if self.options.use_cache else None, self.output_dir)
+        return self.kept.manifest
+
+    def _previous(self, manifest: Manifest) -> dict[str, str]:
+        """path -> key of the files still as the last build left them: those are not rendered again."""
+        if not self.options.use_cache:
+            return {}
+        if self.kept.planned is None:
+            return manifest.still_valid()
+        return manifest.keys()  # this builder wrote the folder last: its manifest is the truth
+
+    def _render(self, planned: Planned, previous: Mapping[str, str]) -> Iterator[OutputFile]:
+        config = planned.loaded.config
+        return render_site(list(planned.specs), self.layouts(config), previous, config.base_url, self.workers)
+
+    def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
+        config = planned.loaded.config
+        verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins())
+        if verdict.problems:
+            raise SiteError(verdict.problems)
+        return verdict
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

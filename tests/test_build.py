@@ -100,7 +100,7 @@ def test_every_internal_link_resolves_under_a_sub_path(site: Path) -> None:
     report, files = run(site)
     pages = {p: b.decode() for p, b in files.items() if p.endswith(".html")}
     assert broken_links(files, BASE_URL) == []
-    assert report.links.checked > 200
+    assert report.verdict.checked > 200
     assert all('href="/' not in html or 'href="/digest/' in html for html in pages.values())
     # The 404 page is served from any missing path, so its links must not be relative.
     assert not re.search(r'(href|src)="(?!/digest/|https?:|#|data:)', text(files, "404.html"))

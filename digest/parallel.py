@@ -1,0 +1,78 @@
+"""One way to spread work over every core: forked workers that inherit the job, so only
+indices go to them and results come back."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+from typing import Callable, Iterator, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def default_workers() -> int:
+    """Every core."""
+    return os.cpu_count() or 1
+
+
+def parallel_map(fn: Callable[[Item], Result], items: Sequence[Item], workers: int,
+                 min_items: int = 64) -> Iterator[Result]:
+    """fn(item) for each item, yielded in order as results arrive.
+
+    With workers > 1, at least `min_items` items and a system that can fork, forked processes
+    do the work: they inherit `fn` and `items` (closures and unpicklable objects included), so
+    nothing but batch numbers and results crosses a pipe. Otherwise it runs here, in order."""
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    size = max(1, min(32, len(items) // (workers * 8)))
+    starts = range(0, len(items), size)
+    context = multiprocessing.get_context("fork")
+    tasks, results = context.Queue(), context.Queue()
+    for start in starts:
+        tasks.put(start)
+    processes = [context.Process(target=_work, args=(fn, items, size, tasks, results), daemon=True)
+                 for _ in range(min(workers, len(starts)))]
+    for process in processes:
+        tasks.put(None)
+        process.start()
+    try:
+        done: dict[int, list[Result]] = {}
+        for start in starts:
+            while start not in done:
+                got, batch, error = _next_result(results, processes)
+                if error:
+                    raise RuntimeError(f"a worker process failed:\n{error}")
+                done[got] = batch
+            yield from done.pop(start)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        tasks.close()
+        results.close()
+
+
+def _next_result(results: "multiprocessing.Queue", processes: list) -> tuple[int, list, str]:
+    """The next finished batch; an error when a worker died without sending one."""
+    while True:
+        try:
+            return results.get(timeout=1.0)
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                return -1, [], "a worker process stopped unexpectedly (out of memory?)"
+
+
+def _work(fn: Callable, items: Sequence, size: int, tasks: "multiprocessing.Queue",
+          results: "multiprocessing.Queue") -> None:
+    """In a worker: take batch starts until told to stop, send back each batch's results."""
+    while (start := tasks.get()) is not None:
+        try:
+            results.put((start, [fn(item) for item in items[start:start + size]], ""))
+        except BaseException:
+            results.put((start, [], traceback.format_exc()))
+            return

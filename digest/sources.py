@@ -1,0 +1,193 @@
+"""Stage 2: find the article files, decide which must be converted, and keep what conversion
+gave. The one owner of the build cache and of its version."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .config import Config
+from .content import ReadResult, read_article
+from .files import replacing
+from .parallel import parallel_map
+
+ENGINE_VERSION = "1"  # bump when a change in content.py alters what an article becomes
+CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-1"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenFile:
+    """A content file as a long-lived builder last read it."""
+
+    stamp: tuple[int, int]      # (mtime_ns, size)
+    result: ReadResult
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What reading content/ gave: every file's result in source order, and what to remember."""
+
+    results: tuple[ReadResult, ...]
+    converted: int                         # files converted from Markdown this time
+    seen: Mapping[str, SeenFile]           # source -> stamp and result, for the next read
+
+
+def find_sources(config: Config) -> list[tuple[str, str]]:
+    """(path, path relative to the site root) of every article file under content/,
+    skipping hidden files and editors' temp files."""
+    root = str(config.content_dir)
+    prefix = len(str(config.root)) + 1
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_", "#"))]
+        for name in names:
+            if name.endswith(".md") and not name.startswith((".", "_", "#")):
+                path = os.path.join(folder, name)
+                found.append((path, path[prefix:].replace(os.sep, "/")))
+    found.sort(key=lambda pair: pair[1])
+    return found
+
+
+def file_digest(source: str, data: bytes, settings: str) -> str:
+    """A key that changes when the file, its place, its settings or this engine change."""
+    h = hashlib.blake2b(data, digest_size=16)
+    h.update(source.encode())
+    h.update(settings.encode())
+    h.update(ENGINE_VERSION.encode())
+    return h.hexdigest()
+
+
+def read_source(config: Config, source: str, data: bytes) -> ReadResult:
+    """Convert one file's bytes, named by its path relative to the site root."""
+    return read_article(source, data, config, file_digest(source, data, config.markdown_fingerprint()))
+
+
+def read_articles(config: Config, cache: "ArticleCache", workers: int,
+                  seen: Mapping[str, SeenFile]) -> Reading:
+    """Read every article file, converting on every core only what neither `seen` (files
+    unchanged since the last read) nor the cache already holds."""
+    results: list[ReadResult | None] = []
+    jobs: list[tuple[str, bytes, str]] = []
+    missing: list[int] = []
+    stamps: dict[str, tuple[int, int]] = {}
+    settings = config.markdown_fingerprint()
+    for path, source in find_sources(config):
+        st = os.stat(path)
+        stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
+        known = seen.get(source)
+        if known is not None and known.stamp == stamp:
+            results.append(known.result)
+            if known.result.article is not None:
+                cache.keep(known.result.article.digest)
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        digest = file_digest(source, data, settings)
+        cached = cache.get(digest)
+        if cached is None:
+            missing.append(len(results))
+            jobs.append((source, data, digest))
+        results.append(cached)
+    convert = functools.partial(_convert_one, config=config)
+    for i, job, result in zip(missing, jobs, parallel_map(convert, jobs, workers)):
+        results[i] = result
+        if result.article is not None:
+            cache.put(job[2], result)
+    done = tuple(r for r in results if r is not None)
+    remembered = {r.article.source: SeenFile(stamps[r.article.source], r) for r in done if r.article is not None}
+    return Reading(done, len(missing), remembered)
+
+
+def _convert_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
+    source, data, digest = job
+    return read_article(source, data, config, digest)
+
+
+class ArticleCache:
+    """Read results by digest; each stored entry carries a checksum so a damaged entry is a miss.
+
+    Entries loaded from disk stay pickled until asked for; new ones are pickled only when saved,
+    one at a time, so the cache never doubles the memory a large site takes."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.stored: dict[str, tuple[bytes, bytes]] = _load(path) if path is not None else {}
+        self.on_disk: set[str] = set(self.stored)
+        self.fresh: dict[str, ReadResult] = {}
+        self.used: set[str] = set()
+
+    def get(self, digest: str) -> ReadResult | None:
+        """The cached result for a digest, or None when absent or damaged."""
+        result = self.fresh.get(digest)
+        if result is None:
+            result = _unpickle(self.stored.get(digest))
+        if result is not None:
+            self.used.add(digest)
+        return result
+
+    def keep(self, digest: str) -> None:
+        """Mark an entry as still used, without reading it."""
+        if digest in self.fresh or digest in self.stored:
+            self.used.add(digest)
+
+    def put(self, digest: str, result: ReadResult) -> None:
+        """Remember a result for this and later builds."""
+        self.fresh[digest] = result
+        self.used.add(digest)
+
+    def save(self) -> None:
+        """Write the entries this build used, dropping stale ones, when they differ from the file's."""
+        used, self.used = self.used, set()
+        self.stored = {d: e for d, e in self.stored.items() if d in used}
+        self.fresh = {d: r for d, r in self.fresh.items() if d in used}
+        if self.path is None or used == self.on_disk:
+            return
+        with replacing(self.path) as f:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(CACHE_FORMAT)
+            for digest in sorted(used):
+                entry = self.stored.get(digest)
+                if entry is None:
+                    blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
+                    entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
+                pickler.dump((digest, *entry))
+                pickler.clear_memo()
+        self.on_disk = used
+
+
+def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
+    """The result in a stored entry, or None when it is missing or damaged."""
+    if entry is None:
+        return None
+    checksum, blob = entry
+    if hashlib.blake2b(blob, digest_size=16).digest() != checksum:
+        return None
+    try:
+        result = pickle.loads(blob)
+    except Exception:  # a damaged entry is simply converted again
+        return None
+    return result if isinstance(result, ReadResult) else None
+
+
+def _load(path: Path) -> dict[str, tuple[bytes, bytes]]:
+    """The stored entries, or none when the file is missing, damaged or from another version."""
+    entries: dict[str, tuple[bytes, bytes]] = {}
+    try:
+        with open(path, "rb") as f:
+            unpickler = pickle.Unpickler(f)
+            if unpickler.load() != CACHE_FORMAT:
+                return {}
+            while True:
+                try:
+                    digest, checksum, blob = unpickler.load()
+                except EOFError:
+                    break
+                entries[digest] = (checksum, blob)
+    except Exception:  # missing, truncated or foreign: keep what was read, never fail the build
+        return entries
+    return entries
