@@ -106,96 +106,111 @@ def normalise_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+SHOWN = "site.yaml"
+
+
+def _permalink_ok(pattern: str) -> bool:
+    names = set(re.findall(r"{(\w*)}", pattern))
+    return (names <= PERMALINK_FIELDS and "slug" in names and pattern.startswith("/") and pattern.endswith("/")
+            and ".." not in pattern and "\\" not in pattern)
+
+
+# key -> (test of a value of the right type, what to say when it fails)
+RULES: dict[str, tuple[Any, str]] = {
+    **{key: (lambda v: v >= 1, "{value} must be 1 or more")
+       for key in ("page_size", "archive_page_size", "feed_size", "page_budget_kb")},
+    "related_count": (lambda v: v >= 0, "must be 0 or more"),
+    "permalink": (_permalink_ok, "'{value}' must start and end with '/', contain {{slug}}, use only "
+                                 "{{year}}, {{month}}, {{day}}, {{slug}}, and never '..'"),
+    "markdown_extensions": (lambda v: all(isinstance(x, str) for x in v), "must be a list of extension names"),
+    "cname": (lambda v: "/" not in v and " " not in v, "must be a bare domain name like news.example.org"),
+    "tag_vocabulary": (lambda v: all(isinstance(k, str) and isinstance(w, list) and all(isinstance(x, str) for x in w)
+                                     for k, w in v.items()),
+                       "must map each tag to a list of words and phrases"),
+}
+
+
 def load_config(root: Path, base_url: str | None = None) -> Config:
     """Read root/site.yaml, report every bad key or value at once, and apply defaults."""
-    path = root / "site.yaml"
-    shown = "site.yaml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SiteError.at(shown, None, f"no site.yaml in {root}: create one with at least a 'title:' line") from None
-    except UnicodeDecodeError:
-        raise SiteError.at(shown, None, "is not UTF-8 text: save it as UTF-8") from None
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise SiteError.at(shown, line, f"YAML does not parse: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
-        raise SiteError.at(shown, 1, "must be a mapping of 'key: value' lines")
-
-    problems: list[Problem] = []
-    values: dict[str, Any] = {}
-    for key in raw:
-        if key not in SCHEMA:
-            problems.append(Problem(shown, key_line(text, str(key)),
-                                    f"unknown key '{key}'{did_you_mean(str(key), tuple(SCHEMA))}"))
-    for key, (types, default) in SCHEMA.items():
-        value = raw.get(key, default)
-        if value is None:
-            problems.append(Problem(shown, None, f"'{key}' is required: add a '{key}:' line"))
-            continue
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            expected = " or ".join(t.__name__ for t in types).replace("str", "text").replace("int", "whole number")
-            problems.append(Problem(shown, key_line(text, key),
-                                    f"{key}: {value!r} should be {expected}"))
-            continue
-        values[key] = value
-
-    def check(key: str, ok: bool, message: str) -> None:
-        if key in values and not ok:
-            problems.append(Problem(shown, key_line(text, key), f"{key}: {message}"))
-            values.pop(key)
-
+    text, raw = _read_site_yaml(root)
+    values, problems = _typed_values(raw, text)
     if base_url is not None:
         values["base_url"] = base_url
     if "base_url" in values:
         try:
             values["base_url"] = normalise_base_url(values["base_url"])
         except ValueError as exc:
-            where = ("--base-url", None) if base_url is not None else (shown, key_line(text, "base_url"))
+            where = ("--base-url", None) if base_url is not None else (SHOWN, key_line(text, "base_url"))
             problems.append(Problem(where[0], where[1], f"base_url: {exc}"))
             values.pop("base_url")
-    for key in ("page_size", "archive_page_size", "feed_size", "page_budget_kb"):
-        check(key, values.get(key, 1) >= 1, f"{values.get(key)} must be 1 or more")
-    check("related_count", values.get("related_count", 0) >= 0, "must be 0 or more")
+    for key, (ok, message) in RULES.items():
+        if key in values and not ok(values[key]):
+            problems.append(Problem(SHOWN, key_line(text, key), f"{key}: " + message.format(value=values.pop(key))))
     tz = None
     if "timezone" in values:
         try:
             tz = ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            check("timezone", False, f"'{values['timezone']}' is not a time zone name like 'America/Denver' or 'UTC'")
-    if "permalink" in values:
-        pattern = values["permalink"]
-        names = set(re.findall(r"{(\w*)}", pattern))
-        check("permalink", names <= PERMALINK_FIELDS and "slug" in names and pattern.startswith("/")
-              and pattern.endswith("/") and ".." not in pattern and "\\" not in pattern,
-              f"'{pattern}' must start and end with '/', contain {{slug}}, use only "
-              "{year}, {month}, {day}, {slug}, and never '..'")
-    check("markdown_extensions", all(isinstance(x, str) for x in values.get("markdown_extensions", [])),
-          "must be a list of extension names")
-    check("cname", "/" not in values.get("cname", "") and " " not in values.get("cname", ""),
-          "must be a bare domain name like news.example.org")
-    vocabulary = values.get("tag_vocabulary", {})
-    check("tag_vocabulary", all(isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
-                                for k, v in vocabulary.items()),
-          "must map each tag to a list of words and phrases")
+            problems.append(Problem(SHOWN, key_line(text, "timezone"), f"timezone: '{values['timezone']}' is not "
+                                                                       "a time zone name like 'America/Denver' or 'UTC'"))
     if problems:
         raise SiteError(problems)
+    _check_extensions(values, text)
+    values["markdown_extensions"] = tuple(values["markdown_extensions"])
+    values["tag_vocabulary"] = {k: tuple(v) for k, v in values["tag_vocabulary"].items()}
+    return Config(root=root, tz=tz, **values)
 
-    import markdown  # imported here so `check` of config stays cheap when it fails
 
+def _read_site_yaml(root: Path) -> tuple[str, dict]:
+    """site.yaml's text and its parsed mapping."""
+    try:
+        text = (root / "site.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SiteError.at(SHOWN, None, f"no site.yaml in {root}: create one with at least a 'title:' line") from None
+    except UnicodeDecodeError:
+        raise SiteError.at(SHOWN, None, "is not UTF-8 text: save it as UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise SiteError.at(SHOWN, line, f"YAML does not parse: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict):
+        raise SiteError.at(SHOWN, 1, "must be a mapping of 'key: value' lines")
+    return text, raw
+
+
+def _typed_values(raw: dict, text: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Every known key with a value of the right type, defaults applied; a problem for the rest."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key in raw:
+        if key not in SCHEMA:
+            problems.append(Problem(SHOWN, key_line(text, str(key)),
+                                    f"unknown key '{key}'{did_you_mean(str(key), tuple(SCHEMA))}"))
+    for key, (types, default) in SCHEMA.items():
+        value = raw.get(key, default)
+        if value is None:
+            problems.append(Problem(SHOWN, None, f"'{key}' is required: add a '{key}:' line"))
+        elif not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            expected = " or ".join(t.__name__ for t in types).replace("str", "text").replace("int", "whole number")
+            problems.append(Problem(SHOWN, key_line(text, key), f"{key}: {value!r} should be {expected}"))
+        else:
+            values[key] = value
+    return values, problems
+
+
+def _check_extensions(values: dict[str, Any], text: str) -> None:
+    """Every Markdown extension named must load with its options."""
+    import markdown  # imported here so `check` of a broken config stays cheap
+
+    problems = []
     for name in values["markdown_extensions"]:
         try:
             markdown.Markdown(extensions=[name], extension_configs={
                 k: v for k, v in values["markdown_extension_configs"].items() if k == name})
         except Exception as exc:  # any failure here means a bad name or option in site.yaml
-            problems.append(Problem(shown, key_line(text, "markdown_extensions"),
+            problems.append(Problem(SHOWN, key_line(text, "markdown_extensions"),
                                     f"markdown extension '{name}' cannot be loaded: {exc}"))
     if problems:
         raise SiteError(problems)
-
-    values["markdown_extensions"] = tuple(values["markdown_extensions"])
-    values["tag_vocabulary"] = {k: tuple(v) for k, v in values["tag_vocabulary"].items()}
-    return Config(root=root, tz=tz, **values)
