@@ -80,7 +80,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from digest.config import load_config
-    from digest.importer import new_article
+    from digest.scaffold import new_article
 
     config = load_config(Path(args.root).resolve())
     path = new_article(config, args.title, datetime.now(config.tz))

@@ -17,9 +17,10 @@ from digest.config import Config, load_config
 from digest.errors import SiteError
 from digest.importer import (
     QUOTES_BACKSLASH, QUOTES_ENTITY, QUOTES_KEPT, REVIEW_HEADLINE, REVIEW_PARAGRAPHS, REVIEW_TAGS, Draft,
-    ImportOptions, TagMatcher, escape_markdown, import_articles, new_article, parse_raw, quote_escaping,
-    read_raw, to_markdown, yaml_scalar,
+    ImportOptions, TagMatcher, escape_markdown, import_articles, parse_raw, quote_escaping, read_raw, to_markdown,
+    yaml_scalar,
 )
+from digest.scaffold import new_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "raw"
 REPO = Path(__file__).resolve().parents[1]
