@@ -405,6 +405,15 @@ def test_without_paths_only_new_sources_are_imported(site: Config) -> None:
         "imported 0, unchanged 0, skipped 0, failed 0"
 
 
+def test_an_article_with_a_broken_imported_from_line_records_nothing(site: Config) -> None:
+    broken = site.content_dir / "2024" / "broken.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\ntitle: Synthetic\ndate: 2024-01-02\nimported_from: 'sources/first.txt\n---\n",
+                      encoding="utf-8")
+    add_source(site, "one_line_per_paragraph.txt", "first.txt")
+    assert import_articles(site, [], ImportOptions()).summary() == "imported 1, unchanged 0, skipped 0, failed 0"
+
+
 def test_options_are_written_and_checked(site: Config) -> None:
     path = add_source(site, "hard_wrapped.txt")
     report = import_articles(site, [path], ImportOptions(
