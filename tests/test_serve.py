@@ -21,8 +21,10 @@ import pytest
 from conftest import NOW, REPO
 from digest.errors import Problem
 from digest.pipeline import BuildOptions
-from digest.serve import (InotifyWatcher, PollingWatcher, Preview, PreviewServer, Rebuild, error_page,
-                          is_editor_temp, rebuild_latency, relevant, running_preview, with_reload_script)
+from digest.preview import Preview, Rebuild
+from digest.serve import PreviewServer, error_page, with_reload_script
+from digest.watch import Watcher, classify, is_editor_temp
+from preview_helpers import on_event_loop, rebuild_latency, running_preview
 
 ALPHA_SOURCE = "content/2024/alpha.md"
 ALPHA_URL = "2024/11/examplecity-opens-a-legal-clinic/"
@@ -55,41 +57,119 @@ def edit(site: Path, source: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def aged(site: Path) -> Path:
+    """The site as if written an hour ago. watchfiles' polling (notify's PollWatcher) compares
+    modification times in whole seconds, so it misses an edit in the same second as the file's
+    previous write (watchfiles issue #319); a real site's files are older than the preview."""
+    hour_ago = time.time() - 3600
+    for path in site.rglob("*"):
+        os.utime(path, (hour_ago, hour_ago))
+    return site
+
+
+class Batches:
+    """Stands for the event loop: collects the batches the watcher hands on, on its threads."""
+
+    def __init__(self) -> None:
+        self.batches: list[set[str]] = []
+
+    def add_callback(self, callback: Callable[..., None], *args: object) -> None:
+        callback(*args)
+
+    def seen(self) -> set[str]:
+        return set().union(*self.batches) if self.batches else set()
+
+
 # --- The watcher and the rebuild scheduling, in process.
 
-def test_editor_temp_files_and_foreign_folders_are_ignored() -> None:
-    for name in (".#alpha.md", "alpha.md~", ".alpha.md.swp", ".alpha.md.swx", "4913", "#alpha.md#"):
+def test_changed_paths_are_classified_and_editor_temp_files_and_foreign_folders_ignored() -> None:
+    for name in (".#alpha.md", "alpha.md~", ".alpha.md.swp", ".alpha.md.swx", "4913", "#alpha.md#",
+                 "alpha.md___jb_tmp___", ".goutputstream-X1Y2"):
         assert is_editor_temp(name), name
-        assert not relevant(f"content/2024/{name}"), name
-    assert relevant("content/2024/alpha.md") and relevant("layouts/base.html") and relevant("static/style.css")
-    assert relevant("site.yaml") and relevant("content")
-    assert not relevant("output/index.html") and not relevant(".cache/articles.pickle") and not relevant("notes.txt")
+        assert classify(f"content/2024/{name}") is None, name
+    assert classify("content/2024/alpha.md") == "content" and classify("content") == "content"
+    assert classify("layouts/base.html") == "layout" and classify("layouts/partials/nav.html") == "layout"
+    assert classify("static/style.css") == "static" and classify("static") == "static"
+    assert classify("site.yaml") == "config"
+    for path in ("output/index.html", ".cache/articles.pickle", "notes.txt", "site.yaml~", ".site.yaml.swp",
+                 "contents/x.md", "sources/raw.txt", "*"):
+        assert classify(path) is None, path
 
 
-@pytest.mark.parametrize("kind", [InotifyWatcher, PollingWatcher])
-def test_the_watcher_reports_changed_inputs_and_follows_new_folders(site: Path, kind: type) -> None:
-    if kind is InotifyWatcher and not sys.platform.startswith("linux"):
-        pytest.skip("inotify is Linux only")
-    watcher = kind(site)
+@pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
+def test_the_watcher_reports_changed_inputs_and_follows_new_folders(site: Path, polling: bool) -> None:
+    aged(site)
+    loop = Batches()
+    watcher = Watcher(site, log=lambda line: None, polling=polling)
+    watcher.open()
     try:
         (site / "content/2026").mkdir()
-        watcher.read()
-        (site / "content/2026/new.md").write_text("---\ntitle: New\ndate: 2024-12-01\n---\nNew.\n")
-        (site / "content/2026/.new.md.swp").write_text("swap")
-        (site / "content/2026/new.md~").write_text("backup")
         (site / "output").mkdir()
         (site / "output/index.html").write_text("not watched")
-        assert watcher.read() == {"content/2026/new.md"}
+        watcher.start(loop, loop.batches.append)  # what was seen before start() is handed on too
+        wait_until(lambda: "content/2026" in loop.seen(), "the new folder")
+        (site / "content/2026/.new.md.swp").write_text("swap")
+        (site / "content/2026/new.md~").write_text("backup")
+        (site / "content/2026/new.md").write_text("---\ntitle: New\ndate: 2024-12-01\n---\nNew.\n")
+        wait_until(lambda: "content/2026/new.md" in loop.seen(), "the file in the new folder")
+        files = {p for p in loop.seen() if not (site / p).is_dir()}
+        assert files == {"content/2026/new.md"}  # no temp file, nothing from output/
         (site / "layouts/base.html").write_text((site / "layouts/base.html").read_text() + "\n")
         (site / "site.yaml").write_text((site / "site.yaml").read_text() + "\n")
         (site / ALPHA_SOURCE).unlink()
-        assert watcher.read() == {"layouts/base.html", "site.yaml", ALPHA_SOURCE}
+        wait_until(lambda: {"layouts/base.html", "site.yaml", ALPHA_SOURCE} <= loop.seen(), "the edits")
+        assert all(classify(p) for p in loop.seen())
     finally:
-        watcher.close(None)
+        watcher.close()
+    assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("watch-"))
 
 
-@pytest.mark.parametrize("polling", [False, True], ids=["inotify", "polling"])
+@pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
+def test_a_watched_folder_appearing_later_is_watched(tmp_path: Path, polling: bool) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yaml").write_text("title: x\n")
+    aged(site)
+    loop = Batches()
+    watcher = Watcher(site, log=lambda line: None, polling=polling)
+    watcher.open()
+    watcher.start(loop, loop.batches.append)
+    try:
+        (site / "static").mkdir()
+        wait_until(lambda: "static" in loop.seen(), "the new folder")
+        # The folders' watch is set up again for it; a file saved in it from then on is seen.
+        wait_until(lambda: (site / "static/probe.css").write_text(str(time.time())) and
+                   "static/probe.css" in loop.seen(), "a file in the new folder")
+        shutil.rmtree(site / "static")
+        (site / "layouts").mkdir()
+        wait_until(lambda: (site / "layouts/base.html").write_text(str(time.time())) and
+                   "layouts/base.html" in loop.seen(), "a file in the next new folder")
+    finally:
+        watcher.close()
+
+
+@pytest.mark.xfail(reason="watchfiles' polling compares whole seconds (watchfiles issue #319)", strict=False)
+def test_polling_sees_a_second_save_within_the_same_second(site: Path) -> None:
+    loop = Batches()
+    watcher = Watcher(site, log=lambda line: None, polling=True)
+    watcher.open()
+    watcher.start(loop, loop.batches.append)
+    try:
+        source = site / ALPHA_SOURCE
+        source.write_text(source.read_text() + "\nFirst.\n")
+        first_second = source.stat().st_mtime_ns // 10**9 * 10**9
+        wait_until(lambda: ALPHA_SOURCE in loop.seen(), "the first save")
+        loop.batches.clear()
+        source.write_text(source.read_text() + "\nSecond, longer than the first.\n")
+        os.utime(source, ns=(source.stat().st_atime_ns, first_second + 1))  # as if saved in that second
+        wait_until(lambda: ALPHA_SOURCE in loop.seen(), "the second save", timeout=2.0)
+    finally:
+        watcher.close()
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
 def test_a_burst_of_saves_gives_one_rebuild(site: Path, tmp_path: Path, polling: bool) -> None:
+    aged(site)
     rebuilds: list[Rebuild] = []
     options = BuildOptions(now=NOW, output=tmp_path / "preview")
     with running_preview(site, options, on_rebuild=rebuilds.append, polling=polling):
@@ -154,9 +234,15 @@ def test_a_mistake_is_kept_until_fixed_and_the_last_good_site_stays(site: Path, 
         assert "error: content/2024/alpha.md:3: date: '2024-13-45 09:30' is not a valid date " \
                "(month must be in 1..12)" in lines
         assert b"Examplecity opens a legal clinic" in page.read_bytes()  # the last good site is kept
+        edit(site, ALPHA_SOURCE, "free advice", "free synthetic advice")  # still the same mistake
+        wait_until(lambda: len(after_first(rebuilds)) >= 2, "the rebuild with the same mistake")
         edit(site, ALPHA_SOURCE, "date: 2024-13-45 09:30", "date: 2024-11-02 09:30")
-        wait_until(lambda: not preview.problems and len(after_first(rebuilds)) >= 2, "the fixed rebuild")
+        wait_until(lambda: not preview.problems and len(after_first(rebuilds)) >= 3, "the fixed rebuild")
     assert any(line.startswith(f"{ALPHA_SOURCE} changed: fixed; rebuilt in ") for line in lines)
+    assert sum(line.startswith("error: ") for line in lines) == 1  # the same mistake is said once
+    # What a reader sees change: every page (the error page comes), nothing (the same errors
+    # again), every page (the error page goes).
+    assert [r.pages for r in after_first(rebuilds)] == [None, frozenset(), None]
 
 
 def test_layout_and_static_edits_and_renames_are_rebuilt(site: Path, tmp_path: Path) -> None:
@@ -171,6 +257,28 @@ def test_layout_and_static_edits_and_renames_are_rebuilt(site: Path, tmp_path: P
         wait_until(lambda: "content/2025/gamma-renamed.md" in after_first(rebuilds)[-1].sources, "the rename")
         assert not preview.problems and (out / GAMMA_URL / "index.html").is_file()
     assert not preview.problems
+
+
+def test_a_save_during_the_first_build_is_rebuilt(site: Path, tmp_path: Path) -> None:
+    rebuilds: list[Rebuild] = []
+    preview = Preview(site, BuildOptions(now=NOW, output=tmp_path / "preview"), log=lambda line: None,
+                      listeners=[rebuilds.append])
+    real_build = preview.builder.build
+
+    def first_build():  # the save lands after the first build read the file
+        report = real_build()
+        edit(site, ALPHA_SOURCE, "free advice", "free advice saved during the first build")
+        return report
+
+    preview.builder.build = first_build  # type: ignore[method-assign]
+    preview.build_first()
+    preview.builder.build = real_build  # type: ignore[method-assign]
+    page = tmp_path / "preview" / ALPHA_URL / "index.html"
+    assert b"saved during the first build" not in page.read_bytes()
+    with on_event_loop(preview):
+        wait_until(lambda: after_first(rebuilds), "the rebuild after the first build")
+    assert after_first(rebuilds)[0].sources == {ALPHA_SOURCE}
+    assert b"saved during the first build" in page.read_bytes()
 
 
 def test_rebuild_latency_measures_saves_and_restores_the_file(site: Path) -> None:
@@ -214,10 +322,12 @@ def test_only_browsers_whose_page_changed_are_reloaded(site: Path, tmp_path: Pat
         assert rebuilt(frozenset({"404.html"})) == [[], [], ["*"]]
         assert rebuilt(frozenset({"style.css"})) == [["/digest/style.css"]] * 3  # swapped in place
         assert rebuilt(frozenset({"logo.png"})) == [["*"]] * 3
+        # The preview says when every page changed (the error page came, changed or went) and when
+        # nothing a reader sees did (the same errors again).
         broken = (Problem(ALPHA_SOURCE, 3, "date: not valid"),)
-        assert rebuilt(frozenset(), broken) == [["*"]] * 3  # the error page comes
-        assert rebuilt(None, broken) == [[], [], []]  # the same errors: nothing new to see
-        assert rebuilt(frozenset()) == [["*"]] * 3  # and goes
+        assert rebuilt(None, broken) == [["*"]] * 3
+        assert rebuilt(frozenset(), broken) == [[], [], []]
+        assert rebuilt(None) == [["*"]] * 3
         # A browser that connects after its page changed (a reload under way) is reloaded at once.
         late = FakeBrowser("index.html")
         server.served("index.html")
@@ -254,7 +364,7 @@ def test_the_error_page_lists_file_line_and_message_as_valid_html() -> None:
     parser.close()
     assert parser.open == [] and page.startswith("<!DOCTYPE html>")
     assert "<title>2 errors: the site did not build</title>" in page
-    assert "<td><code>content/2024/x.md</code></td><td>3</td><td>date: &#x27;&lt;2024&gt;&#x27; is not a valid date</td>" in page
+    assert "<td><code>content/2024/x.md</code></td><td>3</td><td>date: &#39;&lt;2024&gt;&#39; is not a valid date</td>" in page
     assert "<td><code>site.yaml</code></td><td></td><td>timezone:" in page
     assert page.index("livereload.js") < page.index("</head>")
 

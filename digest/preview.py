@@ -1,0 +1,215 @@
+"""The preview's rebuilds: one Builder for the session, rebuilt after each burst of saves.
+
+    Watcher (digest.watch)  -> batches of changed inputs, on the event loop
+    Preview                 -> waits for a quiet moment, rebuilds on its own thread (one at a
+                               time), keeps the last good site, and tells its listeners
+    listeners               -> a Rebuild record each: pages written, or the problems
+
+An edited article's page is rendered on its own first (`quick_update`), then the whole site.
+The preview owns the state the server shows: `problems` (the error page) and `base_path`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tornado.ioloop import IOLoop
+
+from .errors import Problem, SiteError, error_lines
+from .pipeline import Builder, BuildOptions, BuildReport
+from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
+
+DEBOUNCE = 0.03  # seconds without a new change before a burst of saves is rebuilt
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What one rebuild did; handed to the listeners on the event loop thread.
+
+    `pages` are the output files a reader sees changed: None for every page (the error page
+    came, changed or went, or the base path moved), empty when nothing shown changed (the
+    same errors again)."""
+
+    sources: frozenset[str]            # changed inputs, relative to the root ('*': unknown)
+    pages: frozenset[str] | None       # output files written or removed, as above
+    problems: tuple[Problem, ...]      # why the build failed; empty when it succeeded
+    report: BuildReport | None
+    quick: bool                        # only the edited pages, ahead of the full rebuild
+    seconds: float                     # time the rebuild took
+    finished: float                    # time.perf_counter() when its files were on disk
+
+
+Listener = Callable[[Rebuild], None]
+
+
+class Preview:
+    """The site built into a private folder and kept up to date: debounced, one rebuild at a time,
+    changes during a rebuild giving one more rebuild after it; the last good site stays served."""
+
+    def __init__(self, root: Path, options: BuildOptions, log: Callable[[str], None],
+                 listeners: Iterable[Listener] = (), polling: bool = False) -> None:
+        assert options.output is not None, "the preview needs its own output folder"
+        self.root = root
+        self.output = options.output
+        self.log = log
+        self.listeners: list[Listener] = list(listeners)
+        self.builder = Builder(root, options)
+        self.watcher = Watcher(root, log, polling)
+        self.watcher.open()  # before the first build: no save is missed
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
+        self.loop: IOLoop | None = None
+        self.pending: set[str] = set()
+        self.timer: object | None = None
+        self.running: Future | None = None
+        self.problems: tuple[Problem, ...] = ()      # what the error page shows; empty: the site
+        self.warnings: frozenset[Problem] = frozenset()
+        self.base_path = self._base_path()
+        self.rebuilds = 0
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call listener(Rebuild) on the event loop thread after every rebuild from now on."""
+        self.listeners.append(listener)
+
+    def _base_path(self) -> str:
+        try:
+            return self.builder.load_config().base_path
+        except SiteError:
+            return getattr(self, "base_path", "/")
+
+    def build_first(self) -> None:
+        """The first full build, on the calling thread; a mistake is shown, not raised."""
+        self._apply(self._build(frozenset({EVERYTHING}), time.perf_counter()))
+
+    def start(self, loop: IOLoop) -> None:
+        """Start reacting to changes on this event loop."""
+        self.loop = loop
+        self.watcher.start(loop, self.changed)
+
+    def changed(self, paths: Iterable[str]) -> None:
+        """Note changed inputs and (re)start the quiet-period timer; on the event loop thread.
+        The watcher already waited STEP without a change; the timer waits the rest."""
+        assert self.loop is not None
+        self.pending.update(paths)
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(max(DEBOUNCE - STEP, 0.0), self._settled)
+
+    def _settled(self) -> None:
+        self.timer = None
+        if self.running is not None or not self.pending:
+            return  # the rebuild under way looks at `pending` when it ends
+        assert self.loop is not None
+        sources, self.pending = frozenset(self.pending), set()
+        loop = self.loop
+        self.running = self.executor.submit(self._rebuild, sources)
+        self.running.add_done_callback(lambda future: loop.add_callback(self._done, future))
+
+    def _done(self, future: Future) -> None:
+        self.running = None
+        self._apply(future.result())
+        if self.pending and self.timer is None:
+            self._settled()
+
+    def _rebuild(self, sources: frozenset[str]) -> Rebuild:
+        """On the rebuild thread: the edited pages first when that is safe, then the whole site."""
+        start = time.perf_counter()
+        quick = (not self.problems and EVERYTHING not in sources
+                 and all(classify(s) == CONTENT and s.endswith(".md") for s in sources))
+        if quick:
+            try:
+                written = self.builder.quick_update(sorted(sources))
+            except (SiteError, OSError):  # a file half saved or gone: the full rebuild says what is wrong
+                written = []
+            except Exception:  # a bug: show it, and let the full rebuild go ahead
+                self.log(traceback.format_exc().rstrip())
+                written = []
+            if written and self.loop is not None:
+                now = time.perf_counter()
+                self.loop.add_callback(self._apply, Rebuild(sources, frozenset(written), (), None, True,
+                                                            now - start, now))
+        return self._build(sources, start)
+
+    def _build(self, sources: frozenset[str], start: float) -> Rebuild:
+        if EVERYTHING in sources or any(classify(s) == LAYOUT for s in sources):
+            self.builder.reload_layouts()
+        try:
+            report = self.builder.build()
+        except SiteError as exc:
+            now = time.perf_counter()
+            return Rebuild(sources, None, exc.problems, None, False, now - start, now)
+        except Exception as exc:  # a bug, not the user's mistake: say so and keep serving
+            self.log(traceback.format_exc().rstrip())
+            now = time.perf_counter()
+            problem = Problem("internal error", None, f"{type(exc).__name__}: {exc} (a bug in the digest "
+                                                      "engine, not in your files; the traceback is in the terminal)")
+            return Rebuild(sources, None, (problem,), None, False, now - start, now)
+        now = time.perf_counter()
+        written = report.write.touched if report.write is not None else None
+        return Rebuild(sources, written, (), report, False, now - start, now)
+
+    def _apply(self, outcome: Rebuild) -> None:
+        """Record a rebuild's result, tell the terminal, and pass it on to the listeners."""
+        if not outcome.quick:
+            self.rebuilds += 1
+            self._report(outcome)
+            outcome = dataclasses.replace(outcome, pages=self._seen(outcome))
+            self.problems = outcome.problems
+        for listener in list(self.listeners):
+            listener(outcome)
+
+    def _seen(self, outcome: Rebuild) -> frozenset[str] | None:
+        """The pages a reader sees changed by a full rebuild, given the problems shown before it."""
+        if outcome.problems:
+            return frozenset() if outcome.problems == self.problems else None
+        base_path, self.base_path = self.base_path, self._base_path()
+        if self.problems or base_path != self.base_path:
+            return None  # the error page goes, or every address moved: every page changes
+        return outcome.pages
+
+    def _report(self, outcome: Rebuild) -> None:
+        if outcome.problems:
+            if outcome.problems == self.problems:
+                return
+            for line in error_lines(outcome.problems):
+                self.log(line)
+            count = len(outcome.problems)
+            self.log(f"{count} error{'s' if count != 1 else ''}: every page of the preview shows "
+                     f"{'them' if count != 1 else 'it'} until the file is fixed")
+            return
+        report = outcome.report
+        assert report is not None
+        warnings = frozenset(report.warnings)
+        for warning in sorted(warnings - self.warnings, key=str):
+            self.log(f"warning: {warning}")
+        self.warnings = warnings
+        if EVERYTHING in outcome.sources and self.rebuilds == 1:
+            self.log(f"built the preview: {report.summary()}")
+            return
+        changed = sorted(outcome.sources - {EVERYTHING})
+        what = changed[0] if len(changed) == 1 else f"{len(changed) or 'some'} files"
+        fixed = "fixed; " if self.problems else ""
+        write = report.write
+        self.log(f"{what} changed: {fixed}rebuilt in {outcome.seconds:.3f} s"
+                 + (f" (wrote {write.written}, removed {write.deleted})" if write else ""))
+
+    def stop(self) -> None:
+        """Stop watching and wait for a rebuild under way; on the event loop thread."""
+        if self.loop is not None and self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+            self.timer = None
+        self.watcher.close()
+        self.executor.shutdown(wait=True)
+
+    def close(self) -> None:
+        """Release everything, including the engine's manifest of the private output folder."""
+        self.watcher.close()
+        self.executor.shutdown(wait=True)
+        manifest = self.builder.manifest
+        if manifest is not None and manifest.path is not None:
+            manifest.path.unlink(missing_ok=True)
