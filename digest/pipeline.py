@@ -26,11 +26,11 @@ from .content import Article
 from .errors import Problem, SiteError
 from .links import LinkFacts, Verdict, verify
 from .model import Site, build_site
-from .output import Manifest, WriteReport, check_output_dir, commit, stage, write_one
+from .output import Manifest, WriteReport, check_output_dir, commit, stage
 from .parallel import default_workers
-from .plan import ArticleContext, PageContext, PageSpec, article_spec, plan_site
+from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
-from .sources import ArticleCache, SeenFile, read_articles, read_source
+from .sources import ArticleCache, SeenFile, read_articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,40 +227,6 @@ class Builder:
     def manifest(self) -> Manifest | None:
         """The manifest of the output folder, once a build has loaded it."""
         return self.kept.manifest
-
-    def quick_update(self, sources: list[str]) -> list[str]:
-        """Re-render at once the pages of edited articles whose address and place stay the same.
-
-        For the preview: the edited page is on disk in milliseconds; the full rebuild that
-        follows brings lists, feeds and neighbours up to date. Returns the pages written;
-        anything it cannot do safely (a new, moved or broken file) it leaves to the rebuild."""
-        planned, manifest = self.kept.planned, self.kept.manifest
-        if planned is None or manifest is None:
-            return []
-        config, site = planned.loaded.config, planned.site
-        by_source = {s.origin: s for s in planned.specs if isinstance(s.context, (ArticleContext, PageContext))}
-        written = []
-        for source in sources:
-            old = by_source.get(source)
-            path = self.root / source
-            if old is None or not path.is_file():
-                continue
-            result = read_source(config, source, path.read_bytes())
-            new = result.article
-            before = old.context.article if isinstance(old.context, ArticleContext) else old.context.page
-            if new is None or (new.path, new.date, new.draft, new.is_page) != (
-                    before.path, before.date, before.draft, before.is_page):
-                continue
-            if self.kept.cache is not None:
-                self.kept.cache.put(new.digest, result)
-            spec = article_spec(site, new, source)
-            try:
-                rendered = list(render_site([spec], self.layouts(config), {}, config.base_url))
-            except SiteError:
-                continue
-            write_one(rendered[0], self.output_dir, manifest)
-            written.append(spec.path)
-        return written
 
     # ------------------------------------------------------------------ the steps
 

@@ -22,7 +22,11 @@ from typing import Callable, Iterable
 from tornado.ioloop import IOLoop
 
 from .errors import Problem, SiteError, error_lines
+from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
+from .plan import ArticleContext, PageContext, article_spec
+from .render import render_site
+from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
 
 DEBOUNCE = 0.03  # seconds without a new change before a burst of saves is rebuilt
@@ -123,7 +127,7 @@ class Preview:
                  and all(classify(s) == CONTENT and s.endswith(".md") for s in sources))
         if quick:
             try:
-                written = self.builder.quick_update(sorted(sources))
+                written = quick_update(self.builder, sorted(sources))
             except (SiteError, OSError):  # a file half saved or gone: the full rebuild says what is wrong
                 written = []
             except Exception:  # a bug: show it, and let the full rebuild go ahead
@@ -213,3 +217,37 @@ class Preview:
         manifest = self.builder.manifest
         if manifest is not None and manifest.path is not None:
             manifest.path.unlink(missing_ok=True)
+
+
+def quick_update(builder: Builder, sources: list[str]) -> list[str]:
+    """Re-render at once the pages of edited articles whose address and place stay the same.
+
+    The edited page is on disk in milliseconds; the full rebuild that follows brings lists,
+    feeds and neighbours up to date. Returns the pages written; anything it cannot do safely
+    (a new, moved or broken file) it leaves to the rebuild."""
+    kept = builder.kept
+    if kept.planned is None or kept.manifest is None:
+        return []
+    config, site = kept.planned.loaded.config, kept.planned.site
+    shown = {s.origin: s.context for s in kept.planned.specs if isinstance(s.context, (ArticleContext, PageContext))}
+    written = []
+    for source in sources:
+        context, path = shown.get(source), builder.root / source
+        if context is None or not path.is_file():
+            continue
+        result = read_source(config, source, path.read_bytes())
+        new = result.article
+        before = context.article if isinstance(context, ArticleContext) else context.page
+        if new is None or (new.path, new.date, new.draft, new.is_page) != (
+                before.path, before.date, before.draft, before.is_page):
+            continue
+        if kept.cache is not None:
+            kept.cache.put(new.digest, result)
+        spec = article_spec(site, new, source)
+        try:
+            [page] = render_site([spec], builder.layouts(config), {}, config.base_url)
+        except SiteError:
+            continue
+        write_one(page, builder.output_dir, kept.manifest)
+        written.append(spec.path)
+    return written

@@ -11,6 +11,7 @@ import pytest
 from conftest import NOW, snapshot
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
+from digest.preview import quick_update
 
 ALPHA_SOURCE = "content/2024/alpha.md"
 ALPHA_PAGE = "2024/11/examplecity-opens-a-legal-clinic/index.html"
@@ -90,7 +91,7 @@ def test_long_lived_builder_follows_edits_additions_and_deletions(site: Path, tm
     builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
     builder.build()
     edit(site, ALPHA_SOURCE, "free advice", "quick synthetic advice")
-    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
     assert b"quick synthetic advice" in (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
     report = builder.build()
     assert report.converted == 0  # quick_update's conversion went into the cache
@@ -109,11 +110,11 @@ def test_the_build_after_a_quick_update_still_checks_that_page(site: Path, tmp_p
     builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
     builder.build()
     edit(site, ALPHA_SOURCE, "free advice", "free advice, see [this](../../../no-such-page/)")
-    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
     with pytest.raises(SiteError) as failed:
         builder.build()
     assert [p.path for p in failed.value.problems] == [ALPHA_SOURCE]
     edit(site, ALPHA_SOURCE, ", see [this](../../../no-such-page/)", " on Mondays")
-    assert builder.quick_update([ALPHA_SOURCE]) == [ALPHA_PAGE]
+    assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
     report = builder.build()
     assert ALPHA_PAGE not in report.write.touched  # the quick update already wrote these bytes
