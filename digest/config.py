@@ -25,6 +25,8 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "description": ((str,), ""),
     "base_url": ((str,), "http://localhost:8000/"),
     "language": ((str,), "en"),
+    "language_name": ((str,), ""),
+    "languages": ((dict,), {}),
     "timezone": ((str,), "UTC"),
     "author": ((str,), ""),
     "publisher": ((str,), ""),
@@ -39,6 +41,23 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "markdown_extension_configs": ((dict,), {}),
     "tag_vocabulary": ((dict,), {}),
 }
+
+
+LANGUAGE_KEYS = ("name", "title", "description", "direction")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One language the digest is published in."""
+
+    code: str            # BCP 47, e.g. 'es', 'pt-BR'
+    name: str            # in the language itself, e.g. 'Español'
+    title: str
+    description: str
+    rtl: bool            # written right to left
+    locale: str          # for Babel and og:locale, e.g. 'es_ES'
+    prefix: str          # where its pages live: '' for the default language, else 'es/'
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +82,7 @@ class Config:
     markdown_extensions: tuple[str, ...]
     markdown_extension_configs: Mapping[str, Any]
     tag_vocabulary: Mapping[str, tuple[str, ...]]
+    languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 
     @property
@@ -86,10 +106,18 @@ class Config:
     def cache_dir(self) -> Path:
         return self.root / ".cache"
 
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self.languages)
+
+    def language_of(self, code: str) -> Language:
+        """The configured language with this code."""
+        return next(language for language in self.languages if language.code == code)
+
     def markdown_fingerprint(self) -> str:
         """A digest of every setting that changes how an article file is read."""
         settings = [self.markdown_extensions, self.markdown_extension_configs,
-                    self.timezone, self.permalink]
+                    self.timezone, self.permalink, self.language_codes]
         return hashlib.blake2b(json.dumps(settings, sort_keys=True, default=str).encode(),
                                digest_size=12).hexdigest()
 
@@ -153,12 +181,80 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(Problem(SHOWN, key_line(text, "timezone"), f"timezone: '{values['timezone']}' is not "
                                                                        "a time zone name like 'America/Denver' or 'UTC'"))
+    languages = _languages(values, text, problems)
     if problems:
         raise SiteError(problems)
     _check_extensions(values, text)
     values["markdown_extensions"] = tuple(values["markdown_extensions"])
     values["tag_vocabulary"] = {k: tuple(v) for k, v in values["tag_vocabulary"].items()}
-    return Config(root=root, tz=tz, **values)
+    values.pop("language_name", None)
+    values.pop("languages", None)
+    return Config(root=root, tz=tz, languages=languages, **values)
+
+
+def _languages(values: dict[str, Any], text: str, problems: list[Problem]) -> tuple[Language, ...]:
+    """The default language and every entry of `languages:`, each checked against CLDR (Babel)."""
+    found: list[Language] = []
+    default = values.get("language", "en")
+    entries = [(default, {"name": values.get("language_name") or None, "title": values.get("title", ""),
+                          "description": values.get("description", "")}, "language")]
+    entries += [(str(code), entry, str(code)) for code, entry in values.get("languages", {}).items()]
+    for code, entry, key in entries:
+        line = key_line(text, key) or _indented_line(text, key)
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict) or any(k not in LANGUAGE_KEYS for k in entry):
+            problems.append(Problem(SHOWN, line, f"languages: '{code}' should map to keys among "
+                                                 f"{', '.join(LANGUAGE_KEYS)}"))
+            continue
+        locale = _locale(code)
+        if locale is None:
+            problems.append(Problem(SHOWN, line, f"language: '{code}' is not a language code like 'es', 'ar' "
+                                                 "or 'pt-BR'"))
+            continue
+        if any(language.code == code for language in found):
+            problems.append(Problem(SHOWN, line, f"languages: '{code}' is the default language already"))
+            continue
+        direction = entry.get("direction") or ("rtl" if locale.character_order == "right-to-left" else "ltr")
+        if direction not in ("ltr", "rtl"):
+            problems.append(Problem(SHOWN, line, f"languages: {code}: direction should be ltr or rtl"))
+            continue
+        name = entry.get("name") or _capitalised(locale.get_display_name(locale) or code)
+        territory = locale.territory or _likely_territory(locale)
+        found.append(Language(code, str(name), str(entry.get("title") or values.get("title", "")),
+                              str(entry.get("description") or values.get("description", "")),
+                              direction == "rtl", f"{locale.language}_{territory}" if territory else locale.language,
+                              "" if not found else f"{code.lower()}/"))
+    return tuple(found)
+
+
+def _locale(code: str) -> Any:
+    """Babel's Locale for a BCP 47 code, or None when CLDR does not know the language."""
+    from babel import Locale, UnknownLocaleError
+
+    if not _LANGUAGE_CODE.fullmatch(code):
+        return None
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _likely_territory(locale: Any) -> str:
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(locale.language, "")
+    return likely.rsplit("_", 1)[-1] if likely.count("_") >= 1 else ""
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _indented_line(text: str, key: str) -> int | None:
+    """The line of a nested `key:` (under `languages:`)."""
+    match = re.search(rf"^[ \t]+{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _read_site_yaml(root: Path) -> tuple[str, dict]:

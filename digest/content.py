@@ -44,11 +44,21 @@ class Article:
     source_name: str = ""
     source_url: str = ""
     dateline: str = ""
-    lang: str = ""
+    lang: str = ""                  # a configured language code; the default language when not set
     draft: bool = False
     review: str = ""
     is_page: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    translation_of: str = ""        # the original's source when this is a translation
+    translation_line: int | None = None   # where translation_of is set, for messages
+    text_version: str = ""          # digest of this file's title and text, for stale translations
+    original_version: str = ""      # the original's text_version this translation was made from
+    translator: str = ""
+
+    @property
+    def key(self) -> str:
+        """What every version of this article shares: the original's source."""
+        return self.translation_of or self.source
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +132,15 @@ FIELDS: dict[str, Callable[[Any], Any]] = {
     "title": _text, "date": str, "updated": str, "tags": _tags, "summary": _text,
     "slug": _slug, "draft": _flag, "author": _text, "source": _text,
     "source_url": _http_url, "dateline": _text, "lang": _text, "review": _text,
-    "imported_from": _text,
+    "imported_from": _text, "translation_of": _text, "original_version": _text, "translator": _text,
 }
 # Keys that other tools commonly use for the same thing, for a better hint than spelling alone.
 SYNONYMS = {"tag": "tags", "category": "tags", "categories": "tags", "keywords": "tags",
             "description": "summary", "excerpt": "summary", "url": "source_url",
             "link": "source_url", "published": "date", "modified": "updated",
-            "lastmod": "updated", "language": "lang", "publication": "source", "authors": "author"}
+            "lastmod": "updated", "language": "lang", "publication": "source", "authors": "author",
+            "translationKey": "translation_of", "translation_key": "translation_of"}
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.md$")
 
 
 @functools.lru_cache(maxsize=4)
@@ -159,12 +171,28 @@ def plain_summary(body_html: str, limit: int = 300) -> str:
     return text
 
 
-def output_path(config: Config, when: datetime, slug: str, is_page: bool) -> str:
-    """The article's folder relative to the output root, from the permalink pattern."""
+def output_path(config: Config, when: datetime, slug: str, is_page: bool, lang: str = "") -> str:
+    """The article's folder relative to the output root, from the permalink pattern, under its
+    language's folder (none for the default language)."""
+    prefix = config.language_of(lang).prefix if lang else ""
     if is_page:
-        return f"{slug}/"
-    return config.permalink.format(year=f"{when.year:04d}", month=f"{when.month:02d}",
-                                   day=f"{when.day:02d}", slug=slug).lstrip("/")
+        return f"{prefix}{slug}/"
+    return prefix + config.permalink.format(year=f"{when.year:04d}", month=f"{when.month:02d}",
+                                            day=f"{when.day:02d}", slug=slug).lstrip("/")
+
+
+def text_version(title: str, body: str) -> str:
+    """A short digest of what a translator translates: the title and the Markdown text."""
+    import hashlib
+
+    text = title.strip() + "\n" + "\n".join(line.rstrip() for line in body.strip().splitlines())
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def language_from_name(source: str) -> str:
+    """The language code a file name carries ('about.es.md' -> 'es'), or ''."""
+    match = _LANGUAGE_SUFFIX.search(source)
+    return match.group(1) if match else ""
 
 
 def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadResult:
@@ -174,6 +202,7 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
         return ReadResult(None, (parsed,))
     meta, front, body = parsed
     values, extra, problems, warnings = _fields(source, meta, front, config)
+    _language(source, values, front, config, problems, warnings)
     if problems:
         return ReadResult(None, tuple(problems), tuple(warnings))
     is_page = source.split("/")[1:2] == ["pages"]
@@ -181,15 +210,51 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     body_html = markdown_to_html(body, config)
     article = Article(
         source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
-        path=output_path(config, values["date"], slug, is_page), body=body_html,
+        path=output_path(config, values["date"], slug, is_page, values["lang"]), body=body_html,
         summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
         updated=values.get("updated"), author=values.get("author", ""),
         source_name=values.get("source", ""), source_url=values.get("source_url", ""),
         dateline=values.get("dateline", ""), lang=values.get("lang", ""),
         draft=values.get("draft", False), review=values.get("review", ""), is_page=is_page,
-        extra=extra,
+        extra=extra, translation_of=values.get("translation_of", ""),
+        translation_line=key_line(front, "translation_of", FIRST_LINE), text_version=text_version(values["title"], body),
+        original_version=values.get("original_version", ""), translator=values.get("translator", ""),
     )
     return ReadResult(article, (), tuple(warnings))
+
+
+def _language(source: str, values: dict[str, Any], front: str, config: Config, problems: list[Problem],
+              warnings: list[Problem]) -> None:
+    """Settle the file's language and original: from `lang:` and `translation_of:`, or from a
+    name like 'about.es.md' beside 'about.md'."""
+    default, codes = config.language, config.language_codes
+    named = language_from_name(source)
+    if named and named not in codes:
+        if len(named) == 2:
+            warnings.append(Problem(source, None, f"the file name reads as a translation into '{named}', which "
+                                                  "site.yaml does not list under languages: (the article is "
+                                                  f"read as {default})"))
+        named = ""
+    lang = values.get("lang") or named or default
+    if "lang" in values and lang not in codes:
+        problems.append(Problem(source, key_line(front, "lang", FIRST_LINE),
+                                f"lang: '{lang}' is not a language of this site: add it under 'languages:' in "
+                                f"site.yaml, or use one of {', '.join(codes)}"))
+        return
+    if named and lang != named:
+        problems.append(Problem(source, key_line(front, "lang", FIRST_LINE),
+                                f"lang: '{lang}' disagrees with the file name, which says '{named}'"))
+        return
+    values["lang"] = lang
+    original = values.get("translation_of")
+    if original:
+        values["translation_of"] = "content/" + original.strip().lstrip("/").removeprefix("content/")
+    elif named:
+        values["translation_of"] = source[:-len(f".{named}.md")] + ".md"
+    if values.get("translation_of") and lang == default:
+        problems.append(Problem(source, key_line(front, "translation_of", FIRST_LINE) or key_line(front, "lang", FIRST_LINE),
+                                f"is a translation into {default}, the default language: an original in "
+                                f"{default} needs no translation_of"))
 
 
 def _front_matter(source: str, data: bytes) -> tuple[dict, str, str] | Problem:

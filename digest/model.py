@@ -1,15 +1,19 @@
-"""Stage 3: order articles and derive tags, archives, pagers, neighbours and related lists."""
+"""Stage 3: pair translations, then per language order articles and derive tags, archives,
+pagers, neighbours and related lists."""
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping, Sequence
 
-from .config import Config
+from .config import Config, Language
 from .content import Article
+from .errors import Problem, SiteError
+from .i18n import Strings
 from .slugs import slugify
 
 RELATED_WINDOW = 8  # neighbours looked at on each side in each tag: recent news, found fast
@@ -29,7 +33,10 @@ class SiteInfo:
     description: str
     base_url: str
     base_path: str
-    language: str
+    language: str             # this page's language code
+    home: str                 # its language's folder: '' or 'es/'
+    direction: str            # 'ltr' or 'rtl'
+    locale: str               # e.g. 'es_ES', for og:locale
     publisher: str
     author: str
     nav: tuple[NavLink, ...]
@@ -50,7 +57,7 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    name: str
+    name: str                      # in its edition's language
     slug: str
     path: str
     articles: tuple[Article, ...]  # newest first
@@ -95,16 +102,15 @@ class LeftOut:
 
 
 @dataclass(frozen=True, slots=True)
-class Site:
-    """Everything the renderer needs, derived once."""
+class Edition:
+    """The site in one language: its articles and every list derived from them."""
 
-    config: Config
+    language: Language
     info: SiteInfo
-    now: datetime
     articles: tuple[Article, ...]          # published, newest first
     pages: tuple[Article, ...]             # plain pages, by title
     tags: tuple[Tag, ...]                  # by name
-    tag_links: Mapping[str, TagLink]       # tag name as written in an article -> link
+    article_tags: Mapping[str, tuple[TagLink, ...]]   # article source -> its tags here
     years: tuple[Year, ...]                # newest first
     front_pagers: tuple[Pager, ...]
     tag_pagers: Mapping[str, tuple[Pager, ...]]     # tag slug -> pagers
@@ -112,8 +118,29 @@ class Site:
     newer: Mapping[str, Article | None]     # source -> next newer article
     older: Mapping[str, Article | None]     # source -> next older article
     related: Mapping[str, tuple[Article, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderer needs, derived once: one Edition per language."""
+
+    config: Config
+    now: datetime
+    editions: tuple[Edition, ...]          # the default language first
+    versions: Mapping[str, Mapping[str, Article]]   # article key -> language -> published version
+    read: Mapping[str, Mapping[str, Article]]       # the same for every article read, drafts included
+    stale: frozenset[str]                  # sources of translations made from an older original
     left_out: tuple[LeftOut, ...]
     to_review: tuple[Article, ...]          # published or not, articles flagged for review
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every published article, all languages."""
+        return tuple(a for e in self.editions for a in e.articles)
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        return tuple(t for e in self.editions for t in e.tags)
 
 
 def paginate(items: Sequence[Article], size: int, base: str) -> tuple[Pager, ...]:
@@ -130,17 +157,17 @@ def paginate(items: Sequence[Article], size: int, base: str) -> tuple[Pager, ...
         for n in range(1, count + 1))
 
 
-def _tag_names(articles: Sequence[Article]) -> dict[str, str]:
+def _tag_names(articles: Sequence[Article], names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """Slug -> display name: the spelling most articles use, ties to the first alphabetically."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
-        for tag in article.tags:
+        for tag in names[article.source]:
             spellings[slugify(tag)][tag] += 1
     return {slug: min(counts, key=lambda name: (-counts[name], name)) for slug, counts in spellings.items()}
 
 
 def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
-             count: int) -> dict[str, tuple[Article, ...]]:
+             names: Mapping[str, tuple[str, ...]], count: int) -> dict[str, tuple[Article, ...]]:
     """For each article, those sharing most tags, nearest in time, looked for near it in each tag."""
     if count == 0:
         return {a.source: () for a in articles}
@@ -150,7 +177,7 @@ def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
     for article in articles:
         shared: dict[str, int] = {}
         found: dict[str, Article] = {}
-        for slug in {slugify(t) for t in article.tags}:
+        for slug in {slugify(t) for t in names[article.source]}:
             items = by_tag[slug]
             i = position[slug][article.source]
             for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
@@ -163,12 +190,12 @@ def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
     return related
 
 
-def build_site(read: Sequence[Article], config: Config, now: datetime, *, drafts: bool = False,
-               future: bool = False) -> Site:
-    """Choose what is published and derive every list the pages show."""
+def build_site(read: Sequence[Article], config: Config, strings: Strings, now: datetime, *,
+               drafts: bool = False, future: bool = False) -> Site:
+    """Pair translations, choose what is published, and derive every language's lists."""
+    read = pair_translations(read, config)
     left_out: list[LeftOut] = []
     published: list[Article] = []
-    pages: list[Article] = []
     for article in read:
         if article.draft and not drafts:
             left_out.append(LeftOut(article.source, "draft (build with --drafts to include it)"))
@@ -176,47 +203,120 @@ def build_site(read: Sequence[Article], config: Config, now: datetime, *, drafts
             left_out.append(LeftOut(article.source, f"dated in the future: {article.date.isoformat()} is after "
                                                     f"{now.astimezone(config.tz).isoformat(timespec='minutes')} "
                                                     "(build with --future to include it)"))
-        elif article.is_page:
-            pages.append(article)
         else:
             published.append(article)
-    published.sort(key=lambda a: (a.date, a.source), reverse=True)
-    pages.sort(key=lambda a: (a.title.lower(), a.source))
+    by_source = {a.source: a for a in read}
+    names = {a.source: _tag_names_of(a, by_source, config, strings) for a in published}
+    editions = tuple(_edition(language, [a for a in published if a.lang == language.code], names, config, strings)
+                     for language in config.languages)
+    stale = frozenset(a.source for a in read if a.translation_of and a.original_version
+                      and a.original_version != by_source[a.key].text_version)
+    return Site(config=config, now=now, editions=editions, versions=_by_key(published), read=_by_key(read),
+                stale=stale, left_out=tuple(left_out), to_review=tuple(a for a in read if a.review))
 
-    names = _tag_names(published)
+
+def _by_key(articles: Sequence[Article]) -> dict[str, dict[str, Article]]:
+    found: dict[str, dict[str, Article]] = defaultdict(dict)
+    for article in articles:
+        found[article.key][article.lang] = article
+    return dict(found)
+
+
+def _tag_names_of(article: Article, by_source: Mapping[str, Article], config: Config,
+                  strings: Strings) -> tuple[str, ...]:
+    """The article's tags in its own language: its own, else its original's, through the tables."""
+    tags = article.tags or (by_source[article.key].tags if article.translation_of else ())
+    if article.lang == config.language:
+        return tags
+    return tuple(dict.fromkeys(strings.tag(article.lang, t) for t in tags))
+
+
+def pair_translations(read: Sequence[Article], config: Config) -> list[Article]:
+    """Check every translation against its original; a file named 'x.es.md' with no 'x.md' is
+    an original in its own language. Raises one SiteError for every mistake."""
+    by_source = {a.source: a for a in read}
+    problems: list[Problem] = []
+    paired: list[Article] = []
+    seen: dict[tuple[str, str], Article] = {}
+    for article in read:
+        original = by_source.get(article.translation_of) if article.translation_of else None
+        if article.translation_of and original is None:
+            if article.translation_line is None:  # paired by file name only: an original itself
+                article = dataclasses.replace(article, translation_of="")
+            else:
+                problems.append(Problem(article.source, article.translation_line,
+                                        f"translation_of: '{article.translation_of.removeprefix('content/')}' names no "
+                                        "article in content/"))
+        elif original is not None and original.translation_of:
+            problems.append(Problem(article.source, article.translation_line, "translation_of names a translation: "
+                                    f"name its original, {original.translation_of}"))
+        elif original is not None and original.is_page != article.is_page:
+            kinds = ("a plain page", "an article") if original.is_page else ("an article", "a plain page")
+            problems.append(Problem(article.source, article.translation_line,
+                                    f"is {kinds[1]}, but its original {original.source} is {kinds[0]}"))
+        elif original is not None and original.lang == article.lang:
+            problems.append(Problem(article.source, article.translation_line,
+                                    f"is in {article.lang}, the language of its original {original.source}"))
+        other = seen.setdefault((article.key, article.lang), article)
+        if other is not article and article.translation_of:
+            first, second = sorted((other.source, article.source))
+            problems.append(Problem(second, None, f"translates {article.key} into {article.lang}, which {first} "
+                                                  "does too: keep one of them"))
+        paired.append(article)
+    if problems:
+        raise SiteError(problems)
+    return paired
+
+
+def _edition(language: Language, articles: list[Article], names: Mapping[str, tuple[str, ...]], config: Config,
+             strings: Strings) -> Edition:
+    """One language's lists: order, tags, archives, pagers, neighbours and related articles."""
+    published = sorted((a for a in articles if not a.is_page), key=lambda a: (a.date, a.source), reverse=True)
+    pages = sorted((a for a in articles if a.is_page), key=lambda a: (a.title.lower(), a.source))
+    prefix = language.prefix
+    tags, by_tag = _tags(published, names, prefix)
+    by_slug = {t.slug: t for t in tags}
+    article_tags = {a.source: tuple(TagLink(by_slug[s].name, by_slug[s].path, by_slug[s].count)
+                                    for s in dict.fromkeys(slugify(n) for n in names[a.source]) if s in by_slug)
+                    for a in published}
+    years = _years(published, config, prefix)
+    older = {a.source: (published[i + 1] if i + 1 < len(published) else None) for i, a in enumerate(published)}
+    newer = {a.source: (published[i - 1] if i > 0 else None) for i, a in enumerate(published)}
+    info = SiteInfo(title=language.title, description=language.description, base_url=config.base_url,
+                    base_path=config.base_path, language=language.code, home=prefix,
+                    direction="rtl" if language.rtl else "ltr", locale=language.locale,
+                    publisher=config.publisher or config.title, author=config.author,
+                    nav=tuple(NavLink(p.title, p.path) for p in pages))
+    return Edition(
+        language=language, info=info, articles=tuple(published), pages=tuple(pages), tags=tags,
+        article_tags=article_tags, years=years,
+        front_pagers=paginate(published, config.page_size, prefix),
+        tag_pagers={t.slug: paginate(t.articles, config.page_size, t.path) for t in tags},
+        month_pagers={m.path: paginate(m.articles, config.archive_page_size, m.path)
+                      for y in years for m in y.months},
+        newer=newer, older=older, related=_related(published, by_tag, names, config.related_count))
+
+
+def _tags(published: list[Article], names: Mapping[str, tuple[str, ...]], prefix: str
+          ) -> tuple[tuple[Tag, ...], dict[str, list[Article]]]:
+    """The tags of one language, by name, and the articles of each tag slug, newest first."""
+    display = _tag_names(published, names)
     by_tag: dict[str, list[Article]] = defaultdict(list)
     for article in published:
-        for slug in dict.fromkeys(slugify(t) for t in article.tags):
+        for slug in dict.fromkeys(slugify(t) for t in names[article.source]):
             by_tag[slug].append(article)
-    tags = tuple(sorted((Tag(names[slug], slug, f"tags/{slug}/", tuple(items)) for slug, items in by_tag.items()),
-                        key=lambda t: (t.name.lower(), t.slug)))
-    by_slug = {t.slug: t for t in tags}
-    tag_links = {name: TagLink(by_slug[slugify(name)].name, by_slug[slugify(name)].path,
-                               by_slug[slugify(name)].count)
-                 for a in published for name in a.tags}
+    tags = tuple(sorted((Tag(display[slug], slug, f"{prefix}tags/{slug}/", tuple(items))
+                         for slug, items in by_tag.items()), key=lambda t: (t.name.lower(), t.slug)))
+    return tags, by_tag
 
+
+def _years(published: list[Article], config: Config, prefix: str) -> tuple[Year, ...]:
+    """Year and month archives, newest first, by the date in the site's time zone."""
     months: dict[tuple[int, int], list[Article]] = defaultdict(list)
     for article in published:
         local = article.date.astimezone(config.tz)
         months[(local.year, local.month)].append(article)
-    years = tuple(
-        Year(y, f"{y:04d}/", tuple(Month(y, m, f"{y:04d}/{m:02d}/", tuple(months[(y, m)]))
-                                   for m in sorted((m for (yy, m) in months if yy == y), reverse=True)))
+    return tuple(
+        Year(y, f"{prefix}{y:04d}/", tuple(Month(y, m, f"{prefix}{y:04d}/{m:02d}/", tuple(months[(y, m)]))
+                                           for m in sorted((m for (yy, m) in months if yy == y), reverse=True)))
         for y in sorted({y for y, _ in months}, reverse=True))
-
-    older = {a.source: (published[i + 1] if i + 1 < len(published) else None) for i, a in enumerate(published)}
-    newer = {a.source: (published[i - 1] if i > 0 else None) for i, a in enumerate(published)}
-    info = SiteInfo(title=config.title, description=config.description, base_url=config.base_url,
-                    base_path=config.base_path, language=config.language,
-                    publisher=config.publisher or config.title, author=config.author,
-                    nav=tuple(NavLink(p.title, p.path) for p in pages))
-    return Site(
-        config=config, info=info, now=now, articles=tuple(published), pages=tuple(pages), tags=tags,
-        tag_links=tag_links, years=years,
-        front_pagers=paginate(published, config.page_size, ""),
-        tag_pagers={t.slug: paginate(t.articles, config.page_size, t.path) for t in tags},
-        month_pagers={m.path: paginate(m.articles, config.archive_page_size, m.path)
-                      for y in years for m in y.months},
-        newer=newer, older=older, related=_related(published, by_tag, config.related_count),
-        left_out=tuple(left_out), to_review=tuple(a for a in read if a.review),
-    )

@@ -24,6 +24,7 @@ from typing import Iterator, Mapping
 from .config import Config, load_config
 from .content import Article
 from .errors import Problem, SiteError
+from .i18n import Strings, load_strings
 from .links import LinkFacts, Verdict, verify
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage
@@ -59,6 +60,7 @@ class Planned:
     """The site and every output file it needs: all that `check` validates before rendering."""
 
     loaded: Loaded
+    strings: Strings
     site: Site
     specs: tuple[PageSpec, ...]
 
@@ -213,10 +215,11 @@ class Builder:
             self.kept.config_stamp = stamp
         return self.kept.config
 
-    def layouts(self, config: Config) -> Layouts:
-        """The compiled layouts, made once until reload_layouts()."""
+    def layouts(self, config: Config, strings: Strings) -> Layouts:
+        """The compiled layouts, made once until reload_layouts(), showing these strings."""
         if self.kept.layouts is None or self.kept.layouts.folder != config.layouts_dir:
-            self.kept.layouts = Layouts(config.layouts_dir)
+            self.kept.layouts = Layouts(config.layouts_dir, strings)
+        self.kept.layouts.use_strings(strings)
         return self.kept.layouts
 
     def reload_layouts(self) -> None:
@@ -233,17 +236,18 @@ class Builder:
     def _plan(self, timings: Timings) -> Planned:
         with timings.step("config"):
             config = self.load_config()
+            strings = load_strings(config)
         with timings.step("read"):
             loaded = self._read(config)
         with timings.step("model"):
-            site = build_site(loaded.articles, config, build_time(self.options.now),
+            site = build_site(loaded.articles, config, strings, build_time(self.options.now),
                               drafts=self.options.drafts, future=self.options.future)
             if not site.articles:
                 raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                     "drafts or dated in the future (see --drafts and --future)")
         with timings.step("plan"):
-            specs = tuple(plan_site(site, static_files(config)))
-        return Planned(loaded, site, specs)
+            specs = tuple(plan_site(site, strings, static_files(config)))
+        return Planned(loaded, strings, site, specs)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:
@@ -276,7 +280,8 @@ class Builder:
 
     def _render(self, planned: Planned, previous: Mapping[str, str]) -> Iterator[OutputFile]:
         config = planned.loaded.config
-        return render_site(list(planned.specs), self.layouts(config), previous, config.base_url, self.workers)
+        return render_site(list(planned.specs), self.layouts(config, planned.strings), previous, config.base_url,
+                           self.workers)
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config

@@ -5,14 +5,16 @@ layout, and one line in `plan_site`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Mapping, Union
+from typing import Any, Iterator, Mapping, Union
 
 from .content import Article
 from .errors import Problem, SiteError
-from .model import Month, Pager, Site, SiteInfo, Tag, TagLink, Year
-from .text import month_name
+from .i18n import MissingString, Strings
+from .model import Edition, Month, Pager, Site, SiteInfo, Tag, TagLink, Year
+from .slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,50 @@ class Head:
     feed_path: str = ""       # a page-specific feed besides the site's
     feed_title: str = ""
     noindex: bool = False
+    versions: tuple["Version", ...] = ()   # this page in every language, for hreflang and the switcher
+    x_default: str = ""                    # the original's path, for hreflang x-default
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """This page in one language: where it is, or where that language's front page is."""
+
+    lang: str
+    name: str           # the language's own name, e.g. 'Español'
+    locale: str         # e.g. 'es_ES', for og:locale:alternate
+    path: str
+    exists: bool        # a real translation of this page (else `path` is that language's front page)
+    current: bool       # the page itself
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What planning one language needs: the site, its edition, its strings, and where every
+    page is in every language (by what the page shows: ('tag', 'legal-aid', 1), ...)."""
+
+    site: Site
+    edition: Edition
+    strings: Strings
+    addresses: Mapping[tuple, Mapping[str, str]]
+
+    @property
+    def info(self) -> SiteInfo:
+        return self.edition.info
+
+    def t(self, key: str, **values: Any) -> str:
+        """An interface string in this edition's language."""
+        return self.strings.text(self.edition.language.code, key, **values)
+
+    def head(self, identity: tuple, title: str, description: str, path: str, **more: Any) -> Head:
+        """A page's head, with its versions in every language."""
+        lang = self.edition.language.code
+        found = self.addresses.get(identity, {})
+        versions = tuple(Version(e.language.code, e.language.name, e.language.locale, found.get(e.language.code, e.language.prefix),
+                                 e.language.code in found, e.language.code == lang)
+                         for e in self.site.editions)
+        original = more.pop("original", None) or self.site.config.language
+        return Head(title, description, path, versions=versions,
+                    x_default=found.get(original, found.get(lang, path)), **more)
 
 
 # ---------------------------------------------------------------- contexts, one per page kind
@@ -39,6 +85,8 @@ class ArticleContext:
     older: Article | None
     related: tuple[Article, ...]
     head: Head
+    original: Article | None = None    # the original of a translation, published
+    stale: bool = False                # the original changed after this translation was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +96,8 @@ class PageContext:
     site: SiteInfo
     page: Article
     head: Head
+    original: Article | None = None
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +182,13 @@ class FeedContext:
 class SitemapEntry:
     path: str
     lastmod: datetime | None
+    versions: tuple[Version, ...]     # the page in every language it exists in, itself included
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapIndexContext:
+    site: SiteInfo
+    sitemaps: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +198,7 @@ class SitemapContext:
 
 
 Context = Union[ArticleContext, PageContext, ListContext, TagsContext, ArchiveContext, YearContext,
-                NotFoundContext, FeedContext, SitemapContext]
+                NotFoundContext, FeedContext, SitemapContext, SitemapIndexContext]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,103 +214,127 @@ class PageSpec:
 
 # ---------------------------------------------------------------- one function per page kind
 
-def article_spec(site: Site, article: Article, placed_as: str) -> PageSpec:
-    """The page of one article or plain page, shown among the neighbours `placed_as` has in site."""
-    info = site.info
-    head = Head(f"{article.title} | {info.title}", article.summary, article.path,
-                "website" if article.is_page else "article")
+def article_spec(scope: Scope, article: Article) -> PageSpec:
+    """The page of one article or plain page, among its neighbours in its language."""
+    info, edition, site = scope.info, scope.edition, scope.site
+    kind = "website" if article.is_page else "article"
+    original_lang = _lang_of(site, article.key)
+    original = site.versions.get(article.key, {}).get(original_lang) if article.translation_of else None
+    head = scope.head(("article", article.key), f"{article.title} | {info.title}", article.summary, article.path,
+                      kind=kind, original=original_lang)
+    stale = article.source in site.stale
     if article.is_page:
         return PageSpec(article.path + "index.html", article.source, "page.html",
-                        PageContext(info, article, head))
+                        PageContext(info, article, head, original, stale))
     return PageSpec(article.path + "index.html", article.source, "article.html",
-                    ArticleContext(info, article, _tag_links(site, article), site.newer[placed_as],
-                                   site.older[placed_as], site.related[placed_as], head))
+                    ArticleContext(info, article, edition.article_tags[article.source],
+                                   edition.newer[article.source], edition.older[article.source],
+                                   edition.related[article.source], head, original, stale))
 
 
-def front_pages(site: Site) -> Iterator[PageSpec]:
+def front_pages(scope: Scope) -> Iterator[PageSpec]:
     """The front page and its /page/N/ followers."""
-    info = site.info
-    for pager in site.front_pagers:
-        yield _list_spec(site, pager, "the front page", info.title, "Latest news", info.description,
-                         info.description)
+    info = scope.info
+    for pager in scope.edition.front_pagers:
+        yield _list_spec(scope, ("front", pager.number), pager, "the front page" + _in(scope), info.title,
+                         scope.t("latest_news"), info.description, info.description)
 
 
-def tag_index(site: Site) -> PageSpec:
+def tag_index(scope: Scope) -> PageSpec:
     """/tags/: every tag with its count."""
-    info = site.info
-    return PageSpec("tags/index.html", "the tags page", "tags.html", TagsContext(
-        info, tuple(TagLink(t.name, t.path, t.count) for t in site.tags),
-        Head(f"Tags | {info.title}", f"Every subject in {info.title}, with its number of articles.", "tags/")))
+    info, home = scope.info, scope.info.home
+    return PageSpec(f"{home}tags/index.html", "the tags page" + _in(scope), "tags.html", TagsContext(
+        info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
+        scope.head(("tags",), f"{scope.t('tags')} | {info.title}", scope.t("tags_description", site=info.title),
+                   f"{home}tags/")))
 
 
-def tag_pages(site: Site, tag: Tag) -> Iterator[PageSpec]:
+def tag_pages(scope: Scope, tag: Tag) -> Iterator[PageSpec]:
     """A tag's paginated list and its feed."""
-    info = site.info
+    info = scope.info
     feed = f"{tag.path}feed.xml"
-    intro = f"{tag.count} article{'s' if tag.count != 1 else ''} tagged “{tag.name}”."
-    for pager in site.tag_pagers[tag.slug]:
-        yield _list_spec(site, pager, f"the page of tag '{tag.name}'", f"Tag: {tag.name}", f"Tag: {tag.name}",
-                         intro, f"Articles tagged “{tag.name}” in {info.title}.", feed,
-                         f"{info.title}: {tag.name}")
-    yield feed_spec(site, feed, f"{info.title}: {tag.name}", tag.path, tag.articles, f"the feed of tag '{tag.name}'")
+    heading = scope.t("tag_heading", name=tag.name)
+    intro = scope.t("tag_intro", name=tag.name, count=tag.count)
+    key = _tag_key(scope, tag)
+    for pager in scope.edition.tag_pagers[tag.slug]:
+        yield _list_spec(scope, ("tag", key, pager.number), pager, f"the page of tag '{tag.name}'" + _in(scope),
+                         heading, heading, intro, scope.t("tag_description", name=tag.name, site=info.title),
+                         feed, f"{info.title}: {tag.name}")
+    yield feed_spec(scope, feed, f"{info.title}: {tag.name}", tag.path, tag.articles,
+                    f"the feed of tag '{tag.name}'" + _in(scope))
 
 
-def archive_page(site: Site) -> PageSpec:
+def archive_page(scope: Scope) -> PageSpec:
     """/archive/: every year and month with its count."""
-    info = site.info
+    info, home = scope.info, scope.info.home
     years = tuple(YearLink(y.year, y.path, y.count, tuple(MonthLink(m.month, m.path, len(m.articles))
                                                           for m in y.months))
-                  for y in site.years)
-    return PageSpec("archive/index.html", "the archive page", "archive.html", ArchiveContext(
-        info, years, Head(f"Archive | {info.title}", f"Every month of {info.title}.", "archive/")))
+                  for y in scope.edition.years)
+    return PageSpec(f"{home}archive/index.html", "the archive page" + _in(scope), "archive.html", ArchiveContext(
+        info, years, scope.head(("archive",), f"{scope.t('archive')} | {info.title}",
+                                scope.t("archive_description", site=info.title), f"{home}archive/")))
 
 
-def year_page(site: Site, year: Year) -> PageSpec:
+def year_page(scope: Scope, year: Year) -> PageSpec:
     """A year's page: each month with its latest five articles."""
-    info = site.info
+    info = scope.info
     months = tuple(MonthPreview(m.month, m.path, m.articles[:5], len(m.articles)) for m in year.months)
-    return PageSpec(year.path + "index.html", f"the archive of {year.year}", "year.html", YearContext(
+    return PageSpec(year.path + "index.html", f"the archive of {year.year}" + _in(scope), "year.html", YearContext(
         info, year.year, year.count, months,
-        Head(f"{year.year} | {info.title}", f"Articles of {year.year} in {info.title}.", year.path)))
+        scope.head(("year", year.year), f"{year.year} | {info.title}",
+                   scope.t("year_description", year=year.year, site=info.title), year.path)))
 
 
-def month_pages(site: Site, month: Month) -> Iterator[PageSpec]:
+def month_pages(scope: Scope, month: Month) -> Iterator[PageSpec]:
     """A month's paginated list."""
-    name = f"{month_name(month.month)} {month.year}"
+    name = scope.strings.month_year(scope.edition.language.code, month.year, month.month)
     count = len(month.articles)
-    for pager in site.month_pagers[month.path]:
-        yield _list_spec(site, pager, f"the archive of {name}", name, name,
-                         f"{count} article{'s' if count != 1 else ''}.", f"Articles of {name} in {site.info.title}.")
+    for pager in scope.edition.month_pagers[month.path]:
+        yield _list_spec(scope, ("month", month.year, month.month, pager.number), pager,
+                         f"the archive of {month.year}-{month.month:02d}" + _in(scope), name, name,
+                         scope.t("month_intro", count=count),
+                         scope.t("month_description", month=name, site=scope.info.title))
 
 
-def not_found_page(site: Site) -> PageSpec:
-    """404.html, which GitHub Pages serves for any missing address."""
-    info = site.info
-    return PageSpec("404.html", "the 404 page", "404.html", NotFoundContext(
-        info, Head(f"Page not found | {info.title}", "This page does not exist.", "404.html", noindex=True)))
+def not_found_page(scope: Scope) -> PageSpec:
+    """404.html, which GitHub Pages serves for any missing address (the default language's)."""
+    info, home = scope.info, scope.info.home
+    return PageSpec(f"{home}404.html", "the 404 page" + _in(scope), "404.html", NotFoundContext(
+        info, scope.head(("404",), f"{scope.t('not_found')} | {info.title}", scope.t("not_found_description"),
+                         f"{home}404.html", noindex=True)))
 
 
-def feed_spec(site: Site, path: str, title: str, page_path: str, articles: tuple[Article, ...],
+def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tuple[Article, ...],
               origin: str) -> PageSpec:
     """An Atom feed of the newest `feed_size` of these articles."""
+    site = scope.site
     items = articles[:site.config.feed_size]
     updated = max((a.updated or a.date for a in items), default=site.now)
     return PageSpec(path, origin, "feed.xml", FeedContext(
-        site.info, title, path, page_path, items, updated, {a.source: _tag_links(site, a) for a in items}))
+        scope.info, title, path, page_path, items, updated, {a.source: scope.edition.article_tags[a.source]
+                                                             for a in items}))
 
 
-def sitemap(site: Site, specs: list[PageSpec]) -> PageSpec:
-    """sitemap.xml: every HTML page but the 404 page, with the articles' last changes."""
-    html_paths = [s.path for s in specs if s.template.endswith(".html") and s.path != "404.html"]
-    lastmod = {a.path + "index.html": (a.updated or a.date) for a in site.articles + site.pages}
-    return PageSpec("sitemap.xml", "the sitemap", "sitemap.xml", SitemapContext(
-        site.info, tuple(SitemapEntry(p.removesuffix("index.html"), lastmod.get(p)) for p in sorted(html_paths))))
+def sitemaps(site: Site, specs: list[PageSpec]) -> Iterator[PageSpec]:
+    """sitemap.xml, an index of one sitemap per language; each lists that language's HTML pages
+    (not the 404 page) with the articles' last changes and the page's other languages."""
+    lastmod = {a.path + "index.html": (a.updated or a.date) for e in site.editions for a in e.articles + e.pages}
+    pages = [s for s in specs if s.template.endswith(".html") and not s.path.endswith("404.html")]
+    for edition in site.editions:
+        code = edition.language.code
+        entries = tuple(SitemapEntry(s.path.removesuffix("index.html"), lastmod.get(s.path),
+                                     tuple(v for v in s.context.head.versions if v.exists))  # type: ignore[union-attr]
+                        for s in sorted(pages, key=lambda s: s.path) if s.context.site.language == code)  # type: ignore[union-attr]
+        yield PageSpec(f"sitemap-{code}.xml", f"the sitemap of {edition.language.name}", "sitemap.xml",
+                       SitemapContext(edition.info, entries))
+    yield PageSpec("sitemap.xml", "the sitemap index", "sitemap-index.xml", SitemapIndexContext(
+        site.editions[0].info, tuple(f"sitemap-{e.language.code}.xml" for e in site.editions)))
 
 
 def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageSpec]:
     """robots.txt, .nojekyll, CNAME and everything under static/."""
     yield PageSpec("robots.txt", "robots.txt",
-                   data=f"User-agent: *\nAllow: /\nSitemap: {site.info.base_url}sitemap.xml\n".encode())
+                   data=f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n".encode())
     yield PageSpec(".nojekyll", ".nojekyll", data=b"")  # GitHub Pages: serve the files as they are
     if site.config.cname:
         yield PageSpec("CNAME", "site.yaml cname", data=f"{site.config.cname}\n".encode())
@@ -261,25 +342,63 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
         yield PageSpec(path, f"static/{path}", data=data)
 
 
-def plan_site(site: Site, static_files: Mapping[str, bytes]) -> list[PageSpec]:
-    """Every output file the site needs, with collisions between two sources reported."""
-    specs = [article_spec(site, article, article.source) for article in site.articles]
-    specs += [article_spec(site, page, page.source) for page in site.pages]
-    specs += front_pages(site)
-    specs.append(tag_index(site))
-    for tag in site.tags:
-        specs += tag_pages(site, tag)
-    specs.append(archive_page(site))
-    for year in site.years:
-        specs.append(year_page(site, year))
-        for month in year.months:
-            specs += month_pages(site, month)
-    specs.append(not_found_page(site))
-    specs.append(feed_spec(site, "feed.xml", site.info.title, "", site.articles, "the site feed"))
-    specs.append(sitemap(site, specs))
+def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes]) -> list[PageSpec]:
+    """Every output file the site needs, in every language, with collisions reported."""
+    addresses = address_book(site, strings)
+    specs: list[PageSpec] = []
+    try:
+        for edition in site.editions:
+            specs += plan_edition(Scope(site, edition, strings, addresses))
+    except MissingString as exc:
+        raise SiteError.at(f"layouts/i18n/{site.config.language}.yaml", None,
+                           f"{exc.args[0]}: the engine needs it for page titles") from None
+    specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
     check_collisions(specs)
     return specs
+
+
+def plan_edition(scope: Scope) -> list[PageSpec]:
+    """Every page of one language."""
+    edition = scope.edition
+    specs = [article_spec(scope, article) for article in edition.articles + edition.pages]
+    specs += front_pages(scope)
+    specs.append(tag_index(scope))
+    for tag in edition.tags:
+        specs += tag_pages(scope, tag)
+    specs.append(archive_page(scope))
+    for year in edition.years:
+        specs.append(year_page(scope, year))
+        for month in year.months:
+            specs += month_pages(scope, month)
+    specs.append(not_found_page(scope))
+    specs.append(feed_spec(scope, f"{scope.info.home}feed.xml", scope.info.title, scope.info.home,
+                           edition.articles, "the site feed" + _in(scope)))
+    return specs
+
+
+def address_book(site: Site, strings: Strings) -> dict[tuple, dict[str, str]]:
+    """Where each page is in each language, by what it shows."""
+    book: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for edition in site.editions:
+        code, home = edition.language.code, edition.language.prefix
+        for article in edition.articles + edition.pages:
+            book[("article", article.key)][code] = article.path
+        for identity, path in (((("tags",), f"{home}tags/"), (("archive",), f"{home}archive/"),
+                                (("404",), f"{home}404.html"))):
+            book[identity][code] = path
+        for pager in edition.front_pagers:
+            book[("front", pager.number)][code] = pager.path
+        keys = _tag_keys(strings, code, site.config.language)
+        for tag in edition.tags:
+            for pager in edition.tag_pagers[tag.slug]:
+                book[("tag", keys.get(tag.slug, tag.slug), pager.number)][code] = pager.path
+        for year in edition.years:
+            book[("year", year.year)][code] = year.path
+            for month in year.months:
+                for pager in edition.month_pagers[month.path]:
+                    book[("month", month.year, month.month, pager.number)][code] = pager.path
+    return book
 
 
 def check_collisions(specs: list[PageSpec]) -> None:
@@ -300,14 +419,37 @@ def check_collisions(specs: list[PageSpec]) -> None:
 
 # ---------------------------------------------------------------- helpers
 
-def _list_spec(site: Site, pager: Pager, origin: str, title: str, heading: str, intro: str,
+def _list_spec(scope: Scope, identity: tuple, pager: Pager, origin: str, title: str, heading: str, intro: str,
                description: str, feed: str = "", feed_title: str = "") -> PageSpec:
-    info = site.info
-    page = f" — page {pager.number} of {pager.count}" if pager.number > 1 else ""
+    info = scope.info
+    page = scope.t("page_of", number=pager.number, count=pager.count) if pager.number > 1 else ""
     shown = f"{title}{page} | {info.title}" if title != info.title else f"{title}{page}"
-    head = Head(title=shown, description=description, path=pager.path, feed_path=feed, feed_title=feed_title)
+    head = scope.head(identity, shown, description, pager.path, feed_path=feed, feed_title=feed_title)
     return PageSpec(pager.path + "index.html", origin, "list.html", ListContext(info, pager, heading, intro, head))
 
 
-def _tag_links(site: Site, article: Article) -> tuple[TagLink, ...]:
-    return tuple(site.tag_links[name] for name in article.tags if name in site.tag_links)
+def edition_of(site: Site, lang: str) -> Edition:
+    """The edition in this language."""
+    return next(e for e in site.editions if e.language.code == lang)
+
+
+def _in(scope: Scope) -> str:
+    """' (es)' after the name of a page in another language than the default, for messages."""
+    return f" ({scope.edition.language.code})" if scope.edition.language.prefix else ""
+
+
+def _lang_of(site: Site, key: str) -> str:
+    """The language of the original an article key names."""
+    return next(lang for lang, a in site.read[key].items() if a.source == key)
+
+
+def _tag_keys(strings: Strings, lang: str, default: str) -> dict[str, str]:
+    """Tag slug in `lang` -> the slug of its default-language name, which every version shares."""
+    if lang == default:
+        return {}
+    return {slugify(name): slugify(original) for original, name in strings.tables[lang].tags.items()}
+
+
+def _tag_key(scope: Scope, tag: Tag) -> str:
+    keys = _tag_keys(scope.strings, scope.edition.language.code, scope.site.config.language)
+    return keys.get(tag.slug, tag.slug)

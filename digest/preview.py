@@ -24,7 +24,7 @@ from tornado.ioloop import IOLoop
 from .errors import Problem, SiteError, error_lines
 from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
-from .plan import ArticleContext, PageContext, article_spec
+from .plan import ArticleContext, PageContext, Scope, address_book, article_spec, edition_of
 from .render import render_site
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
@@ -243,9 +243,11 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             continue
         if kept.cache is not None:
             kept.cache.put(new.digest, result)
-        spec = article_spec(site, new, source)
+        scope = Scope(site, edition_of(site, new.lang), kept.planned.strings,
+                      address_book(site, kept.planned.strings))
+        spec = article_spec(scope, new)
         try:
-            [page] = render_site([spec], builder.layouts(config), {}, config.base_url)
+            [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:
             continue
         write_one(page, builder.output_dir, kept.manifest)

@@ -19,7 +19,7 @@ from .fingerprint import template_keys as template_keys_of
 from .links import LinkFacts, LinkFinder
 from .parallel import parallel_map
 from .plan import PageSpec
-from .text import month_name
+from .i18n import MissingString, Strings
 
 PARALLEL_MIN = 200  # pages to render before starting worker processes pays off
 
@@ -46,10 +46,6 @@ def _abs_url(context: Any, path: str) -> str:
     return context["site"].base_url + path
 
 
-def _long_date(value: datetime) -> str:
-    return f"{value.day} {month_name(value.month)} {value.year}"
-
-
 def _iso(value: datetime) -> str:
     return value.isoformat()
 
@@ -65,15 +61,22 @@ def _json_ld(value: Any) -> Any:
 
 
 def make_environment(layouts_dir: Path) -> jinja2.Environment:
-    """Jinja2 with autoescape on, undefined names as errors, the site's filters."""
+    """Jinja2 with autoescape on, undefined names as errors, the site's filters (those that
+    depend on the page's language are added by Layouts)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts_dir),
                                   jinja2.PackageLoader("digest", "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False, cache_size=-1)
-    env.filters.update(url=_url, abs_url=_abs_url, long_date=_long_date, iso=_iso,
-                       month_name=month_name, json_ld=_json_ld)
+    env.filters.update(url=_url, abs_url=_abs_url, lang_url=_lang_url, iso=_iso, json_ld=_json_ld)
     return env
+
+
+@pass_context
+def _lang_url(context: Any, path: str) -> str:
+    """A path inside the page's language ('tags/' -> '/digest/es/tags/')."""
+    site = context["site"]
+    return site.base_path + site.home + path
 
 
 def template_problem(exc: BaseException, layouts_dir: Path) -> Problem:
@@ -102,22 +105,46 @@ def template_problem(exc: BaseException, layouts_dir: Path) -> Problem:
 
 
 class Layouts:
-    """The compiled layouts of one folder and their fingerprints, both made once until reset."""
+    """The compiled layouts of one folder and their fingerprints, both made once until reset,
+    with the interface strings the pages show in their own language."""
 
-    def __init__(self, layouts_dir: Path):
+    def __init__(self, layouts_dir: Path, strings: Strings):
         self.folder = layouts_dir
         self.env = make_environment(layouts_dir)
         self.keys: dict[str, str] = {}
+        self.strings = strings
+        self.env.globals["t"] = pass_context(lambda context, key, **values: self._text(context, key, **values))
+        self.env.filters.update(long_date=pass_context(lambda context, value: self._long_date(context, value)),
+                                month_name=pass_context(lambda context, number: self._month_name(context, number)))
+
+    def use_strings(self, strings: Strings) -> None:
+        """Take this build's string tables; every page key changes when they did."""
+        if strings.version != self.strings.version:
+            self.keys = {}
+        self.strings = strings
 
     def template_keys(self, specs: list[PageSpec]) -> dict[str, str]:
         """Fingerprints of every template the specs use; a template that does not parse is an error."""
         wanted = {s.template for s in specs if s.template}
         if not wanted <= self.keys.keys():
             try:
-                self.keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()))
+                keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()))
             except (jinja2.TemplateError, OSError) as exc:
                 raise SiteError([template_problem(exc, self.folder)]) from None
+            self.keys = {name: f"{key}:{self.strings.version}" for name, key in keys.items()}
         return self.keys
+
+    def _text(self, context: Any, key: str, **values: Any) -> str:
+        try:
+            return self.strings.text(context["site"].language, key, **values)
+        except MissingString as exc:
+            raise jinja2.UndefinedError(f"{exc.args[0]}: add it there") from None
+
+    def _long_date(self, context: Any, value: datetime) -> str:
+        return self.strings.long_date(context["site"].language, value)
+
+    def _month_name(self, context: Any, number: int) -> str:
+        return self.strings.month_name(context["site"].language, number)
 
     def render(self, spec: PageSpec) -> bytes | Problem:
         """One page's bytes, or the template problem that stops it."""

@@ -23,6 +23,8 @@ page_size: 2
 archive_page_size: 2
 feed_size: 3
 related_count: 2
+languages:
+  es: {name: Español, title: Resumen de prueba}
 """
 
 # Clearly synthetic articles: path -> text.
@@ -60,9 +62,16 @@ ARTICLES = {
         title: Migración services fair in Sampletown
         date: 2025-01-10T08:00:00+01:00
         tags: Migración
-        lang: es
         ---
-        Un texto sintético para la prueba.
+        A synthetic text for the test, with an accented tag.
+        """,
+    "content/2024/beta.es.md": """\
+        ---
+        title: Un consulado de ejemplo amplía su horario
+        date: 2024-12-18
+        translator: la redacción de prueba
+        ---
+        Un consulado inventado abre hasta "tarde" entre semana: una prueba de comillas.
         """,
     "content/2023/delta.md": """\
         ---

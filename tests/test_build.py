@@ -18,6 +18,7 @@ from digest.render import PARALLEL_MIN
 ALPHA = "2024/11/examplecity-opens-a-legal-clinic/index.html"
 BETA = "2024/12/sample-consulate-extends-hours/index.html"
 GAMMA = "2025/01/migracion-services-fair-in-sampletown/index.html"
+BETA_ES = "es/2024/12/un-consulado-de-ejemplo-amplia-su-horario/index.html"
 
 
 def run(site: Path, **options) -> tuple:
@@ -36,11 +37,17 @@ def test_every_page_kind_exists(site: Path) -> None:
         "tags/index.html", "tags/legal-aid/index.html", "tags/legal-aid/page/2/index.html",
         "tags/legal-aid/feed.xml", "tags/migracion/index.html", "archive/index.html",
         "2024/index.html", "2024/12/index.html", "2023/05/index.html", "feed.xml", "sitemap.xml",
-        "robots.txt", "404.html", ".nojekyll", "style.css",
+        "robots.txt", "404.html", ".nojekyll", "style.css", "sitemap-en.xml", "sitemap-es.xml",
+        # every page kind in Spanish too, under /es/
+        "es/index.html", BETA_ES, "es/tags/index.html", "es/tags/asistencia-legal/index.html",
+        "es/tags/asistencia-legal/feed.xml", "es/archive/index.html", "es/2024/index.html",
+        "es/2024/12/index.html", "es/feed.xml", "es/404.html",
     ]
     assert [p for p in expected if p not in files] == []
     assert "CNAME" not in files
-    assert len(report.site.articles) == 4 and len(report.site.pages) == 1
+    english, spanish = report.site.editions
+    assert len(english.articles) == 4 and len(english.pages) == 1
+    assert [a.source for a in spanish.articles] == ["content/2024/beta.es.md"] and spanish.pages == ()
 
 
 def test_article_page_shows_its_parts(site: Path) -> None:
@@ -63,7 +70,7 @@ def test_article_page_shows_its_parts(site: Path) -> None:
     assert '<meta property="og:type" content="article">' in page
     beta = text(files, BETA)
     assert "“late” on weekdays – a test" in beta  # smart quotes and dashes
-    assert '<article lang="es">' in text(files, GAMMA)
+    assert '<html lang="es">' in text(files, BETA_ES) and "18 de diciembre de 2024" in text(files, BETA_ES)
 
 
 def test_a_date_without_offset_is_in_the_site_time_zone(site: Path) -> None:
@@ -73,7 +80,8 @@ def test_a_date_without_offset_is_in_the_site_time_zone(site: Path) -> None:
     gamma = next(a for a in report.site.articles if a.title.startswith("Migración"))
     # 08:00 in Paris is still 9 January in Denver: the archive follows the site's zone.
     assert gamma.date.isoformat() == "2025-01-10T08:00:00+01:00"
-    assert [m.path for y in report.site.years for m in y.months] == ["2025/01/", "2024/12/", "2024/11/", "2023/05/"]
+    english = report.site.editions[0]
+    assert [m.path for y in english.years for m in y.months] == ["2025/01/", "2024/12/", "2024/11/", "2023/05/"]
 
 
 def test_front_page_and_tags_are_paginated_newest_first(site: Path) -> None:
@@ -131,9 +139,12 @@ def test_feeds_parse_and_hold_the_newest_articles(site: Path) -> None:
 
 def test_sitemap_lists_every_page(site: Path) -> None:
     _, files = run(site)
-    tree = ElementTree.fromstring(files["sitemap.xml"])
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = {e.text for e in tree.findall("s:url/s:loc", ns)}
+    index = ElementTree.fromstring(files["sitemap.xml"])
+    sitemaps = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
+    assert sitemaps == [BASE_URL + "sitemap-en.xml", BASE_URL + "sitemap-es.xml"]
+    locs = {e.text for name in ("sitemap-en.xml", "sitemap-es.xml")
+            for e in ElementTree.fromstring(files[name]).findall("s:url/s:loc", ns)}
     pages = {BASE_URL + p.removesuffix("index.html") for p in files if p.endswith("index.html")}
     assert locs == pages
     assert "Sitemap: https://example.org/digest/sitemap.xml" in text(files, "robots.txt")
@@ -197,7 +208,7 @@ def test_command_line_builds_and_prints_one_summary_line(site: Path) -> None:
                              "https://example.org/digest/"], capture_output=True, text=True,
                             env={"SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built \S+/output: \d+ pages, 4 articles, 4 tags; \d+ links checked, heaviest page \d+\.\d KB \(\S+\); "
+    assert re.fullmatch(r"built \S+/output: \d+ pages, 5 articles, 6 tags; \d+ links checked, heaviest page \d+\.\d KB \(\S+\); "
                         r"wrote \d+, kept 0, removed 0 "
                         r"in \d+\.\d\d s\n", result.stdout)
     assert "left out: content/2025/draft.md: draft" in result.stderr

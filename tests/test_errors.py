@@ -51,7 +51,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
          "no '/' or '..'"]),
     "permalink outside output": (
         {"site.yaml": SITE_YAML + "permalink: /../{slug}/\n"},
-        ["site.yaml:10: permalink: '/../{slug}/' must start and end with '/', contain {slug}, use only "
+        ["site.yaml:12: permalink: '/../{slug}/' must start and end with '/', contain {slug}, use only "
          "{year}, {month}, {day}, {slug}, and never '..'"]),
     "two articles at one URL": (
         {"content/a.md": GOOD, "content/b.md": GOOD},
@@ -68,7 +68,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
         ["layouts/page.html:3: UndefinedError: 'digest.content.Article object' has no attribute 'subtitle'"]),
     "site.yaml unknown key": (
         {"site.yaml": SITE_YAML + "page_sise: 5\n"},
-        ["site.yaml:10: unknown key 'page_sise' (did you mean 'page_size'?)"]),
+        ["site.yaml:12: unknown key 'page_sise' (did you mean 'page_size'?)"]),
     "site.yaml wrong type": (
         {"site.yaml": SITE_YAML.replace("\npage_size: 2", "\npage_size: two")},
         ["site.yaml:6: page_size: 'two' should be whole number"]),

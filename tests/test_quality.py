@@ -192,7 +192,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]
     real = built["real"].report.site
     seed = next(a for a in real.articles if a.source_name == "Border Report")
     month = seed.path.rsplit("/", 2)[0] + "/"
-    tag = real.tag_links[seed.tags[0]].path
+    tag = real.editions[0].article_tags[seed.source][0].path
     built["sample"].pages = SAMPLE_PAGES
     built["real"].pages = ("", seed.path, tag, month, MISSING, "resources/")
     built["broken"].pages = BROKEN_PAGES
