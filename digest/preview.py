@@ -24,7 +24,8 @@ from tornado.ioloop import IOLoop
 from .errors import Problem, SiteError, error_lines
 from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
-from .plan import ArticleContext, PageContext, Scope, address_book, article_spec, edition_of
+from .contexts import ArticleContext, PageContext
+from .plan import Scope, address_book, article_spec, edition_of
 from .render import render_site
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
