@@ -78,6 +78,45 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_translate(args: argparse.Namespace) -> int:
+    from digest.config import load_config
+    from digest.translations import mark_current, start_translation
+
+    config = load_config(Path(args.root).resolve())
+    if args.current:
+        changed = mark_current(config, Path(args.path))
+        for path in changed:
+            print(f"marked current: {path}")
+        print(f"{len(changed)} translation{'s' if len(changed) != 1 else ''} now follow the original as it is")
+        return 0
+    if not args.lang:
+        raise SiteError.at("--lang", None, "say which language to translate into, e.g. --lang es")
+    path = start_translation(config, Path(args.path), args.lang)
+    print(f"created {path}: translate its title, summary and text, then remove 'draft: true'")
+    return 0
+
+
+def cmd_translations(args: argparse.Namespace) -> int:
+    from digest.pipeline import Builder
+    from digest.translations import counts, table
+
+    builder = Builder(Path(args.root).resolve(), _build_options(args))
+    report = builder.check()
+    rows = table(report.site)
+    codes = [e.language.code for e in report.site.editions]
+    width = max([len(r.source) for r in rows] + [8])
+    print(f"{'original':<{width}}  " + "  ".join(f"{c:<10}" for c in codes))
+    for row in rows:
+        print(f"{row.source:<{width}}  " + "  ".join(f"{row.states[c] or '(' + row.lang + ')':<10}" for c in codes))
+    found = counts(rows)
+    print(", ".join(f"{n} {state}" for state, n in found.items()))
+    for code, keys in report.planned.strings.missing.items():
+        if keys:
+            print(f"layouts/i18n/{code}.yaml lacks {len(keys)} string{'s' if len(keys) != 1 else ''}, shown in "
+                  f"{report.site.config.language}: {', '.join(keys)}")
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from digest.config import load_config
     from digest.scaffold import new_article
@@ -122,6 +161,12 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--lang", help="language code of the article, e.g. es")
     imp.add_argument("--force", action="store_true", help="overwrite articles that exist")
     imp.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    translate = commands.add_parser("translate", help="start a translation of an article, beside it")
+    translate.add_argument("path", help="the original, e.g. content/2024/x.md")
+    translate.add_argument("--lang", help="the language to translate into, e.g. es")
+    translate.add_argument("--current", action="store_true",
+                           help="the original's last edit needs no new translation: mark its translations current")
+    site_options(commands.add_parser("translations", help="list missing, stale and draft translations"), False)
     new = commands.add_parser("new", help="start a new draft article dated now")
     new.add_argument("title", help="the headline")
     # `python build.py --base-url X` means build: accept the build options on the top level too.
@@ -133,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; a user's mistake prints one line per problem and exits 1."""
     args = parser().parse_args(argv)
     args.command = args.command or "build"
-    handlers = {"build": cmd_build, "check": cmd_build, "serve": cmd_serve, "import": cmd_import, "new": cmd_new}
+    handlers = {"build": cmd_build, "check": cmd_build, "serve": cmd_serve, "import": cmd_import, "new": cmd_new,
+                "translate": cmd_translate, "translations": cmd_translations}
     try:
         return handlers[args.command](args)
     except SiteError as exc:

@@ -32,6 +32,7 @@ from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
 from .sources import ArticleCache, SeenFile, read_articles
+from .translations import counts, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,9 @@ class BuildReport:
         if self.verdict.heaviest:
             weight, page = self.verdict.heaviest[0]
             line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page})"
+        if len(site.editions) > 1:
+            found = counts(table(site))
+            line += f"; translations: {found['missing']} missing, {found['stale']} stale"
         if self.write is not None:
             line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
         return line + f" in {sum(self.timings.values()):.2f} s"
