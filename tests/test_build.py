@@ -208,7 +208,7 @@ def test_command_line_builds_and_prints_one_summary_line(site: Path) -> None:
                              "https://example.org/digest/"], capture_output=True, text=True,
                             env={"SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built \S+/output: \d+ pages, 5 articles, 6 tags; \d+ links checked, heaviest page \d+\.\d KB \(\S+\); "
+    assert re.fullmatch(r"built \S+/output: \d+ pages, 5 articles, 6 tags; \d+ links checked, heaviest page \d+\.\d KB \(\S+\); translations: 6 missing, 0 stale; "
                         r"wrote \d+, kept 0, removed 0 "
                         r"in \d+\.\d\d s\n", result.stdout)
     assert "left out: content/2025/draft.md: draft" in result.stderr
