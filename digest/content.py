@@ -206,7 +206,7 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     if problems:
         return ReadResult(None, tuple(problems), tuple(warnings))
     is_page = source.split("/")[1:2] == ["pages"]
-    slug = values.get("slug") or slugify(values["title"]) or "article"
+    slug = values.get("slug") or slugify(values["title"])  # none: the model gives one (pair_translations)
     body_html = markdown_to_html(body, config)
     article = Article(
         source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,

@@ -22,6 +22,7 @@ import yaml
 
 from .config import Config, Language
 from .errors import Problem, SiteError
+from .slugs import slugify
 
 SPECIAL = ("tag_names", "months", "date_format")
 PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
@@ -68,6 +69,17 @@ class Strings:
     def tag(self, lang: str, name: str) -> str:
         """A tag's name in lang, given its name in the default language."""
         return self.tables[lang].tags.get(name, name)
+
+    def tag_slug(self, lang: str, name: str) -> str:
+        """A tag's ASCII slug: from its name, else from its default-language name (a tag in
+        Arabic script), else a short digest of the name, stable across builds."""
+        slug = slugify(name)
+        if slug:
+            return slug
+        for original, translated in self.tables[lang].tags.items():
+            if translated == name and slugify(original):
+                return slugify(original)
+        return "tag-" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
 
     def month_name(self, lang: str, number: int) -> str:
         """The month's name as a list or heading shows it alone ('diciembre')."""
@@ -173,13 +185,16 @@ def _cldr_lacks_months(locale: str) -> bool:
     return bool(_NO_MONTH_NAMES.fullmatch(get_month_names("wide", "stand-alone", locale=locale)[1]))
 
 
+# Where the digits of CLDR's numbering systems start (Babel formats dates with Latin digits only).
+DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966, "mymr": 0x1040,
+              "tibt": 0x0F20, "khmr": 0x17E0, "laoo": 0x0ED0, "thai": 0x0E50}
+
+
 @functools.lru_cache(maxsize=64)
 def _digit_table(locale: str) -> dict[int, str] | None:
     """Latin digits -> the locale's own digits (Arabic-Indic for Arabic), or None when Latin."""
-    from babel.numbers import format_decimal
-
-    own = "".join(format_decimal(d, locale=locale, numbering_system="default") for d in range(10))
-    return None if own == "0123456789" else str.maketrans("0123456789", own)
+    zero = DIGIT_ZERO.get(getattr(_locale(locale), "default_numbering_system", "latn"))
+    return str.maketrans("0123456789", "".join(chr(zero + d) for d in range(10))) if zero else None
 
 
 def _digits(text: str, locale: str) -> str:

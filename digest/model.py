@@ -4,17 +4,18 @@ pagers, neighbours and related lists."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .config import Config, Language
-from .content import Article
+from .content import Article, output_path
 from .errors import Problem, SiteError
 from .i18n import Strings
-from .slugs import slugify
 
 RELATED_WINDOW = 8  # neighbours looked at on each side in each tag: recent news, found fast
 
@@ -157,17 +158,18 @@ def paginate(items: Sequence[Article], size: int, base: str) -> tuple[Pager, ...
         for n in range(1, count + 1))
 
 
-def _tag_names(articles: Sequence[Article], names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def _tag_names(articles: Sequence[Article], names: Mapping[str, tuple[str, ...]],
+               slug_of: Callable[[str], str]) -> dict[str, str]:
     """Slug -> display name: the spelling most articles use, ties to the first alphabetically."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         for tag in names[article.source]:
-            spellings[slugify(tag)][tag] += 1
+            spellings[slug_of(tag)][tag] += 1
     return {slug: min(counts, key=lambda name: (-counts[name], name)) for slug, counts in spellings.items()}
 
 
 def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
-             names: Mapping[str, tuple[str, ...]], count: int) -> dict[str, tuple[Article, ...]]:
+             slugs: Mapping[str, tuple[str, ...]], count: int) -> dict[str, tuple[Article, ...]]:
     """For each article, those sharing most tags, nearest in time, looked for near it in each tag."""
     if count == 0:
         return {a.source: () for a in articles}
@@ -177,7 +179,7 @@ def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
     for article in articles:
         shared: dict[str, int] = {}
         found: dict[str, Article] = {}
-        for slug in {slugify(t) for t in names[article.source]}:
+        for slug in set(slugs[article.source]):
             items = by_tag[slug]
             i = position[slug][article.source]
             for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
@@ -257,6 +259,10 @@ def pair_translations(read: Sequence[Article], config: Config) -> list[Article]:
         elif original is not None and original.lang == article.lang:
             problems.append(Problem(article.source, article.translation_line,
                                     f"is in {article.lang}, the language of its original {original.source}"))
+        if not article.slug:
+            article = _with_slug(article, original.slug if original is not None and original.slug else
+                                 "article-" + hashlib.blake2b(article.source.encode(), digest_size=4).hexdigest(),
+                                 config)
         other = seen.setdefault((article.key, article.lang), article)
         if other is not article and article.translation_of:
             first, second = sorted((other.source, article.source))
@@ -268,16 +274,25 @@ def pair_translations(read: Sequence[Article], config: Config) -> list[Article]:
     return paired
 
 
+def _with_slug(article: Article, slug: str, config: Config) -> Article:
+    """An article whose title gives no ASCII slug (Arabic script, say): its original's slug, or
+    a short digest of its file's path."""
+    return dataclasses.replace(article, slug=slug, path=output_path(config, article.date, slug, article.is_page,
+                                                                   article.lang))
+
+
 def _edition(language: Language, articles: list[Article], names: Mapping[str, tuple[str, ...]], config: Config,
              strings: Strings) -> Edition:
     """One language's lists: order, tags, archives, pagers, neighbours and related articles."""
     published = sorted((a for a in articles if not a.is_page), key=lambda a: (a.date, a.source), reverse=True)
     pages = sorted((a for a in articles if a.is_page), key=lambda a: (a.title.lower(), a.source))
     prefix = language.prefix
-    tags, by_tag = _tags(published, names, prefix)
+    slug_of = functools.partial(strings.tag_slug, language.code)
+    slugs = {a.source: tuple(dict.fromkeys(slug_of(n) for n in names[a.source])) for a in published}
+    tags, by_tag = _tags(published, names, slugs, slug_of, prefix)
     by_slug = {t.slug: t for t in tags}
     article_tags = {a.source: tuple(TagLink(by_slug[s].name, by_slug[s].path, by_slug[s].count)
-                                    for s in dict.fromkeys(slugify(n) for n in names[a.source]) if s in by_slug)
+                                    for s in slugs[a.source] if s in by_slug)
                     for a in published}
     years = _years(published, config, prefix)
     older = {a.source: (published[i + 1] if i + 1 < len(published) else None) for i, a in enumerate(published)}
@@ -294,16 +309,16 @@ def _edition(language: Language, articles: list[Article], names: Mapping[str, tu
         tag_pagers={t.slug: paginate(t.articles, config.page_size, t.path) for t in tags},
         month_pagers={m.path: paginate(m.articles, config.archive_page_size, m.path)
                       for y in years for m in y.months},
-        newer=newer, older=older, related=_related(published, by_tag, names, config.related_count))
+        newer=newer, older=older, related=_related(published, by_tag, slugs, config.related_count))
 
 
-def _tags(published: list[Article], names: Mapping[str, tuple[str, ...]], prefix: str
-          ) -> tuple[tuple[Tag, ...], dict[str, list[Article]]]:
+def _tags(published: list[Article], names: Mapping[str, tuple[str, ...]], slugs: Mapping[str, tuple[str, ...]],
+          slug_of: Callable[[str], str], prefix: str) -> tuple[tuple[Tag, ...], dict[str, list[Article]]]:
     """The tags of one language, by name, and the articles of each tag slug, newest first."""
-    display = _tag_names(published, names)
+    display = _tag_names(published, names, slug_of)
     by_tag: dict[str, list[Article]] = defaultdict(list)
     for article in published:
-        for slug in dict.fromkeys(slugify(t) for t in names[article.source]):
+        for slug in slugs[article.source]:
             by_tag[slug].append(article)
     tags = tuple(sorted((Tag(display[slug], slug, f"{prefix}tags/{slug}/", tuple(items))
                          for slug, items in by_tag.items()), key=lambda t: (t.name.lower(), t.slug)))

@@ -295,7 +295,7 @@ def _tag_keys(strings: Strings, lang: str, default: str) -> dict[str, str]:
     """Tag slug in `lang` -> the slug of its default-language name, which every version shares."""
     if lang == default:
         return {}
-    return {slugify(name): slugify(original) for original, name in strings.tables[lang].tags.items()}
+    return {strings.tag_slug(lang, name): slugify(original) for original, name in strings.tables[lang].tags.items()}
 
 
 def _tag_key(scope: Scope, tag: Tag) -> str:
