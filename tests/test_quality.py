@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ARTICLES, NOW, REPO, write_site
+from conftest import ARTICLES, NOW, REPO, SITE_YAML, write_site
 from digest.pipeline import BuildOptions, build
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,7 +50,18 @@ MISSING = "no-such-page/"  # answered with 404.html, as GitHub Pages does
 # The page kinds checked in the browser: front, article, tag, month archive, 404.
 # The sample site adds the tag index and the archive; the real site its pages about itself.
 SAMPLE_PAGES = ("", "2024/11/examplecity-opens-a-legal-clinic/", "tags/legal-aid/", "2024/12/", MISSING,
-                "tags/", "archive/")
+                "tags/", "archive/", "es/", "es/2024/12/un-consulado-de-ejemplo-amplia-su-horario/",
+                "ar/", "ar/2024/11/examplecity-opens-a-legal-clinic/")
+# The sample site also in Arabic (right to left): one synthetic translation.
+ARABIC_YAML = SITE_YAML.replace("  es: {name: Español, title: Resumen de prueba}\n",
+                                "  es: {name: Español, title: Resumen de prueba}\n  ar: {title: ملخص تجريبي}\n")
+ARABIC_ARTICLE = {"content/2024/alpha.ar.md": """\
+    ---
+    title: عيادة قانونية في مدينة المثال
+    date: 2024-11-02 09:30
+    ---
+    نص تجريبي لاختبار الصفحات من اليمين إلى اليسار.
+    """}
 INVALID_PAGE = "2024/12/synthetic-invalid-markup/"
 NO_ALT_PAGE = "2024/12/synthetic-picture-without-alt/"
 
@@ -182,7 +193,7 @@ def build_and_serve(name: str, root: Path, output: Path) -> Built:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]]:
     tmp = tmp_path_factory.mktemp("quality")
-    sample = write_site(tmp / "sample")
+    sample = write_site(tmp / "sample", {**ARTICLES, **ARABIC_ARTICLE}, ARABIC_YAML)
     broken = write_site(tmp / "broken", BROKEN_ARTICLES)
     with (broken / "static" / "style.css").open("a", encoding="utf-8") as css:
         css.write(BROKEN_CSS)
@@ -196,6 +207,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]
     built["sample"].pages = SAMPLE_PAGES
     built["real"].pages = ("", seed.path, tag, month, MISSING, "resources/")
     built["broken"].pages = BROKEN_PAGES
+    for site in built.values():  # a page that is not there would be checked as the 404 page
+        assert [p for p in site.pages if p != MISSING and not (site.output / p / "index.html").is_file()] == []
     yield built
     for site in built.values():
         site.server.close()
