@@ -342,3 +342,19 @@ def test_a_string_used_in_a_layout_but_missing_from_the_default_table_names_temp
         build(site, BuildOptions(now=NOW))
     assert [str(p) for p in raised.value.problems] == [
         "layouts/tags.html:4: UndefinedError: 'no_such_key' is not in layouts/i18n/en.yaml: add it there"]
+
+
+def test_a_language_without_cldr_month_names_takes_them_from_its_table(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/2024/a.md": "---\ntitle: A\ndate: 2024-12-18\n---\nT.\n",
+                                         "content/2024/a.ht.md": "---\ntitle: Yon tès\ndate: 2024-12-18\n---\nT.\n"},
+                     SITE.replace("  ar: {title: ملخص تجريبي}\n", "  ht: {}\n"))
+    with pytest.raises(SiteError) as raised:  # CLDR would say '2024 M12 18': never that
+        build(site, BuildOptions(now=NOW))
+    assert "layouts/i18n/ht.yaml: months: CLDR has no month names for Kreyòl Ayisyen" in str(raised.value)
+    (site / "layouts/i18n/ht.yaml").write_text(
+        "months: [janvye, fevriye, mas, avril, me, jen, jiyè, out, septanm, oktòb, novanm, desanm]\n",
+        encoding="utf-8")
+    _, files = run(site)
+    page = files["ht/2024/12/yon-tes/index.html"].decode()
+    assert "18 desanm 2024" in page and "M12" not in page
+    assert "desanm 2024" in files["ht/2024/12/index.html"].decode()
