@@ -87,7 +87,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         changed = mark_current(config, Path(args.path))
         for path in changed:
             print(f"marked current: {path}")
-        print(f"{len(changed)} translation{'s' if len(changed) != 1 else ''} now follow the original as it is")
+        count = len(changed)
+        print(f"{count} translation{'s now follow' if count != 1 else ' now follows'} the original as it is")
         return 0
     if not args.lang:
         raise SiteError.at("--lang", None, "say which language to translate into, e.g. --lang es")

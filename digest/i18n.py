@@ -81,6 +81,11 @@ class Strings:
                 return slugify(original)
         return "tag-" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
 
+    def language_name(self, lang: str, code: str) -> str:
+        """The name of language `code` as written in `lang` ('en' in Spanish: 'inglés')."""
+        locale = _locale(self.tables[lang].language.locale)
+        return locale.languages.get(code.replace("-", "_")) or locale.languages.get(code.split("-")[0], code)
+
     def month_name(self, lang: str, number: int) -> str:
         """The month's name as a list or heading shows it alone ('diciembre')."""
         table = self.tables[lang]

@@ -115,7 +115,9 @@ class Layouts:
         self.strings = strings
         self.env.globals["t"] = pass_context(lambda context, key, **values: self._text(context, key, **values))
         self.env.filters.update(long_date=pass_context(lambda context, value: self._long_date(context, value)),
-                                month_name=pass_context(lambda context, number: self._month_name(context, number)))
+                                month_name=pass_context(lambda context, number: self._month_name(context, number)),
+                                language_name=pass_context(
+                                    lambda context, code: self.strings.language_name(context["site"].language, code)))
 
     def use_strings(self, strings: Strings) -> None:
         """Take this build's string tables; every page key changes when they did."""

@@ -226,7 +226,7 @@ def test_dates_strings_and_tags_are_in_the_pages_language(built: tuple) -> None:
     spanish = files[CLINIC_ES].decode()
     assert "2 de noviembre de 2024" in spanish and "Saltar al contenido principal" in spanish
     assert ">asistencia legal</a>" in spanish
-    assert "Traducido por la redacción de prueba del original en English." in spanish
+    assert "Traducido por la redacción de prueba del original en inglés." in spanish
     arabic = files["ar/index.html"].decode()
     assert "٢ نوفمبر ٢٠٢٤" in arabic  # CLDR month name, Arabic-Indic digits
     assert "آخر الأخبار" in arabic and "Tags" in arabic  # a key the Arabic table lacks falls back
