@@ -29,6 +29,8 @@ SEED = "000_c5e03bb07128a13d.txt"
 SITE_YAML = """\
 title: Sample Digest
 timezone: America/Denver
+languages:
+  es: {}
 tag_vocabulary:
   health: [clinic, clinics, vaccine, nurse]
   work: [work permit, work permits, workers, shifts]

@@ -1,7 +1,9 @@
 """The importer: raw article text -> Draft -> Markdown with front matter, written to content/.
 
     decode    bytes -> text: UTF-8, else UTF-16 by its mark, else Windows-1252 or Latin-1
-    parse     text -> Draft: headline, paragraphs, summary (dateline: place, date, agency)
+    parse     text -> Draft: headline, paragraphs, summary (dateline: place, date, agency), language
+    dateline  the dateline's place, date and source, in English or a configured language
+    months    month names: English, and each configured language's from CLDR and layouts/i18n
     tags      the vocabulary as one matcher; tag lists split at commas
     write     Draft -> front matter and escaped Markdown
     sources   which raw files to read, and which articles record them as imported_from

@@ -1,47 +1,55 @@
-"""Datelines ('EL PASO, Texas, Dec. 18, 2024 (Wire) –') and the dates the importer accepts."""
+"""Datelines ('EL PASO, Texas, Dec. 18, 2024 (Wire) –', 'CIUDAD JUÁREZ, 17 de diciembre (Wire) —')
+and the dates the importer accepts."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
-from types import MappingProxyType
+from typing import Sequence
 
 from ..errors import SiteError
 from ..text import MONTH_NAMES
+from .months import MonthNames
 
-_MONTHS = MappingProxyType({
-    **{name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)},
-    **{name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)},
-    "sept": 9,
-})
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
-         r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _LETTERS = r"[^\W\d_]"
 _PLACE_WORD = rf"{_LETTERS}(?:{_LETTERS}|['’.\-](?={_LETTERS})|\.)*"
 _DASH = r"(?:--|[-–—])"
-# CITY[, State][, Month Day[, Year] | , Day Month [Year]][ (Publication)] dash
-_DATELINE = re.compile(
-    rf"""(?P<city>{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,4}})
-    (?:,[ ]*(?!{_MONTH}[ ]+\d)(?P<state>{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,3}}))?
-    (?:,[ ]*(?:(?P<month>{_MONTH})[ ]+(?P<day>\d{{1,2}})(?:,?[ ]+(?P<year>\d{{4}}))?
-             |(?P<day2>\d{{1,2}})[ ]+(?P<month2>{_MONTH})(?:[ ]+(?P<year2>\d{{4}}))?))?
-    (?:[ ]*\((?P<source>[^()\n]{{1,60}})\))?
-    [ ]*{_DASH}(?:[ ]+|$)""",
-    re.VERBOSE)
+_ORDINAL = r"(?:\.?º|°|(?i:er))"           # 1.º de enero, 1º de janeiro, 1er décembre
 _OPTION_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
 _PARTICLES = frozenset("de del la las los el y da do dos van von of the".split())  # lower case inside a place name
 
 
-def match_dateline(paragraph: str) -> re.Match[str] | None:
+@functools.lru_cache(maxsize=16)
+def _dateline_pattern(month_names: str) -> re.Pattern[str]:
+    """The dateline regex for one alternation of month names (see months.py)."""
+    month = rf"(?i:{month_names})\.?"
+    # CITY[, State][, Month Day[, Year] | , Day [de] Month [[de] Year]][ (Publication)] dash
+    return re.compile(
+        rf"""(?P<city>{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,4}})
+        (?:,[ ]*(?!{month}[ ]+\d)(?P<state>{_PLACE_WORD}(?:[ ]{_PLACE_WORD}){{0,3}}))?
+        (?:,[ ]*(?:(?P<month>{month})[ ]+(?P<day>\d{{1,2}})(?:,?(?:[ ]+(?i:de))?[ ]+(?P<year>\d{{4}}))?
+                 |(?P<day2>\d{{1,2}}){_ORDINAL}?(?:[ ]+(?i:de))?[ ]+(?P<month2>{month})
+                  (?:,?(?:[ ]+(?i:del?))?[ ]+(?P<year2>\d{{4}}))?))?
+        (?:[ ]*\((?P<source>[^()\n]{{1,60}})\))?
+        [ ]*{_DASH}(?:[ ]+|$)""",
+        re.VERBOSE)
+
+
+def match_dateline(paragraph: str, months: MonthNames) -> re.Match[str] | None:
     """A news-agency dateline at the start of the lede, when it is one."""
-    match = _DATELINE.match(paragraph)
+    match = _dateline_pattern(months.pattern).match(paragraph)
     if not match:
         return None
     city = match.group("city")
-    has_date = bool(match.group("month") or match.group("month2"))
-    if match.group("source") or has_date or (match.group("state") and city.upper() == city):
+    if match.group("source") or month_stated(match) or (match.group("state") and city.upper() == city):
         return match
     return None
+
+
+def month_stated(match: re.Match[str]) -> str:
+    """The dateline's month name as published ('diciembre', 'Dec.'), or ''."""
+    return match.group("month") or match.group("month2") or ""
 
 
 def _normal_case(place: str) -> str:
@@ -66,12 +74,18 @@ def dateline_text(match: re.Match[str]) -> str:
     return f"{city}, {state}" if state else city
 
 
-def dateline_date(match: re.Match[str]) -> tuple[str | None, str]:
-    """(date, '') from a dateline stating a full date, else (None, why not and what to do)."""
-    month_name = match.group("month") or match.group("month2")
+def dateline_date(match: re.Match[str], months: MonthNames,
+                  preferred: Sequence[str] = ()) -> tuple[str | None, str]:
+    """(date, '') from a dateline stating a full date, else (None, why not and what to do).
+    A month name that means different months in different languages is read in the first
+    preferred language that uses it."""
+    month_name = month_stated(match)
     if not month_name:
         return None, "states no date in its dateline: pass --date YYYY-MM-DD"
-    month = _MONTHS[month_name.rstrip(".").lower()]
+    month = months.number(month_name, preferred)
+    if month is None:
+        return None, (f"its dateline month '{month_name}' is a different month in "
+                      f"{', '.join(sorted(months.languages(month_name)))}: pass --lang or --date YYYY-MM-DD")
     day = int(match.group("day") or match.group("day2"))
     year = match.group("year") or match.group("year2")
     stated = f"{MONTH_NAMES[month - 1]} {day}"

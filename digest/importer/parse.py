@@ -6,7 +6,8 @@ import re
 
 from ..config import Config
 from ..text import cut_at_word
-from .dateline import dateline_date, dateline_text, match_dateline, validated_date
+from .dateline import dateline_date, dateline_text, match_dateline, month_stated, validated_date
+from .months import MonthNames, month_names
 from .records import REVIEW_PARAGRAPHS, Draft, ImportOptions, RawTextError
 from .tags import TagMatcher, split_tags
 
@@ -17,43 +18,40 @@ WRAP_WIDTH = 80            # blank-line separated text with every line this shor
 
 _SPACES = re.compile(r"[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[A-Z0-9À-Þ])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[¿¡]?[A-Z0-9À-Þ])")
 _INITIALS = re.compile(r"(?:\b[A-Za-z]\.)+$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gov sen rep gen lt col sgt capt no vs etc inc co corp ltd dept "
-    "jan feb mar apr jun jul aug sep sept oct nov dec ave blvd mt ft approx".split())
+    "jan feb mar apr jun jul aug sep sept oct nov dec ave blvd mt ft approx "
+    "sra srta dra ee uu ee.uu".split())     # Sra. Ejemplo, EE. UU. (Spanish)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—-]\s")
 _TERMINAL = (".", "!", "?", "…", ":", ";", '"', "”", "’", "'", ")", "»", "]")
 _CLOSERS = "\"”’')]»"
 
 
 def parse_raw(text: str, options: ImportOptions, config: Config,
-              matcher: TagMatcher | None = None) -> Draft:
-    """Read headline, dateline, date, paragraphs, tags and summary from raw article text."""
+              matcher: TagMatcher | None = None, months: MonthNames | None = None) -> Draft:
+    """Read headline, dateline, date, language, paragraphs, tags and summary from raw article text."""
+    months = months or month_names(config)
     text = _SPACES.sub(" ", _CONTROL.sub(" ", text.removeprefix("\ufeff")))
     lines = [line.strip() for line in text.splitlines()]
     while lines and not lines[0]:
         lines.pop(0)
-    headline, body_lines = _split_headline(lines)
+    headline, body_lines = _split_headline(lines, months)
     paragraphs, wrapped_guess = _split_paragraphs(body_lines)
     if not paragraphs:
         raise RawTextError("is empty: there is no article text to import")
 
     dateline = source = ""
-    stated_date: str | None = None
-    date_problem = ""
-    match = match_dateline(paragraphs[0])
+    match = match_dateline(paragraphs[0], months)
     if match:
         dateline, source = dateline_text(match), (match.group("source") or "").strip()
-        stated_date, date_problem = dateline_date(match)
         lede = paragraphs[0][match.end():].strip()
         paragraphs = ((lede,) if lede else ()) + paragraphs[1:]
         if not paragraphs:
             raise RawTextError("has a dateline but no article text after it")
-
-    when = validated_date(options.date) if options.date else stated_date
-    if when is None:
-        raise RawTextError(date_problem or "states no date in a dateline: pass --date YYYY-MM-DD")
+    lang, notices = _language(options, config, months, month_stated(match) if match else "")
+    when = _date(options, match, months, (lang or config.language, config.language))
 
     title_guessed = False
     if options.title and options.title.strip():
@@ -71,9 +69,41 @@ def parse_raw(text: str, options: ImportOptions, config: Config,
         title=title, date=when, paragraphs=paragraphs, title_guessed=title_guessed,
         dateline=dateline, source=source, tags=tags, tags_guessed=len(tags) > len(given),
         summary=_summary_from(paragraphs[0]), source_url=(options.source_url or "").strip(),
-        author=" ".join((options.author or "").split()), lang=(options.lang or "").strip(),
-        notes=(REVIEW_PARAGRAPHS,) if wrapped_guess else (),
+        author=" ".join((options.author or "").split()), lang=lang,
+        notes=(REVIEW_PARAGRAPHS,) if wrapped_guess else (), notices=notices,
     )
+
+
+# --- date and language -------------------------------------------------------------------------
+
+def _date(options: ImportOptions, match: re.Match[str] | None, months: MonthNames,
+          preferred: tuple[str, ...]) -> str:
+    """--date, else the date the dateline states; when neither, a RawTextError says what to do."""
+    if options.date:
+        return validated_date(options.date)
+    if not match:
+        raise RawTextError("states no date in a dateline: pass --date YYYY-MM-DD")
+    stated, problem = dateline_date(match, months, preferred)
+    if stated is None:
+        raise RawTextError(problem)
+    return stated
+
+
+def _language(options: ImportOptions, config: Config, months: MonthNames,
+              month: str) -> tuple[str, tuple[str, ...]]:
+    """The article's language: --lang, else the one configured language other than the default
+    whose month name the dateline uses, else '' (the default); and what to tell the editor."""
+    if options.lang and options.lang.strip():
+        return options.lang.strip(), ()
+    users = months.languages(month) & set(config.language_codes) if month else frozenset()
+    if not users or config.language in users:
+        return "", ()
+    if len(users) == 1:
+        [code] = users
+        return code, (f"its dateline month '{month}' is {config.language_of(code).name}: written with "
+                      f"lang: {code} (pass --lang to choose another)",)
+    return "", (f"its dateline month '{month}' could be {' or '.join(sorted(users))}: written in the default "
+                f"language, {config.language} (pass --lang to choose)",)
 
 
 # --- headline and paragraphs ---------------------------------------------------------------------
@@ -88,18 +118,18 @@ def _next_word_fits(line: str, next_line: str, width: int) -> bool:
     return len(line) + 1 + len(next_line.split(" ", 1)[0]) <= width
 
 
-def _reads_as_headline(line: str) -> bool:
+def _reads_as_headline(line: str, months: MonthNames) -> bool:
     """A short line with letters that is not a dateline and does not stop mid-sentence."""
     if not 3 <= len(line) <= HEADLINE_LINE_MAX or len(line.split()) > 25:
         return False
-    if not any(ch.isalpha() for ch in line) or match_dateline(line):
+    if not any(ch.isalpha() for ch in line) or match_dateline(line, months):
         return False
     return not line.rstrip(_CLOSERS).endswith((".", ",", ";", ":", "…", "-", "–", "—"))
 
 
-def _split_headline(lines: list[str]) -> tuple[str, list[str]]:
+def _split_headline(lines: list[str], months: MonthNames) -> tuple[str, list[str]]:
     """The first line when it reads as a headline followed by body text, and the rest."""
-    if len(lines) < 2 or not _reads_as_headline(lines[0]):
+    if len(lines) < 2 or not _reads_as_headline(lines[0], months):
         return "", lines
     rest = lines[1:]
     if not any(rest):

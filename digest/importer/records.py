@@ -46,6 +46,7 @@ class Draft:
     lang: str = ""
     imported_from: str = ""
     notes: tuple[str, ...] = ()     # anything else a person should check before publishing
+    notices: tuple[str, ...] = ()   # told once when importing, not written: e.g. the language read from the dateline
 
     @property
     def review(self) -> str:

@@ -14,6 +14,7 @@ from ..slugs import slugify
 from ..text import is_http_url
 from .dateline import validated_date
 from .decode import read_raw
+from .months import MonthNames, month_names
 from .parse import parse_raw
 from .records import REVIEW_ENCODING, Draft, ImportOptions, RawTextError
 from .sources import expand_paths, imported_articles, imported_from, new_sources, provenance
@@ -42,7 +43,7 @@ class ImportReport:
 
 def import_articles(config: Config, paths: Sequence[Path], options: ImportOptions) -> ImportReport:
     """Import raw articles (files or folders of .txt; none means new ones in sources/)."""
-    options = _checked_options(options)
+    options = _checked_options(options, config)
     failed: list[Problem] = []
     warnings: list[Problem] = []
     by_source = imported_articles(config)
@@ -58,14 +59,14 @@ def import_articles(config: Config, paths: Sequence[Path], options: ImportOption
     warnings += unknown_tag_warnings(options.tags, config.tag_vocabulary)
 
     run = _Run(config, options, root, by_source, TagMatcher.from_vocabulary(config.tag_vocabulary),
-               quote_escaping(config), named=bool(paths), failed=failed, warnings=warnings)
+               month_names(config), quote_escaping(config), named=bool(paths), failed=failed, warnings=warnings)
     for raw, shown in raw_files:
         run.import_file(raw, shown)
     return ImportReport(tuple(run.imported), tuple(run.unchanged), tuple(run.skipped), tuple(run.failed),
                         tuple(run.warnings), tuple(run.previews))
 
 
-def _checked_options(options: ImportOptions) -> ImportOptions:
+def _checked_options(options: ImportOptions, config: Config) -> ImportOptions:
     """Validate the command-line values once, before any file is read."""
     problems: list[Problem] = []
     if options.date is not None:
@@ -78,12 +79,26 @@ def _checked_options(options: ImportOptions) -> ImportOptions:
     if options.source_url and not is_http_url(options.source_url.strip()):
         problems.append(Problem("--source-url", None,
                                 f"'{options.source_url}' must be an http:// or https:// address"))
+    lang = options.lang
     if options.lang and not _LANG.fullmatch(options.lang.strip()):
         problems.append(Problem("--lang", None, f"'{options.lang}' is not a language code like 'es' or 'pt-BR'"))
+    elif options.lang:
+        lang = _site_language(options.lang.strip(), config, problems)
     if problems:
         raise SiteError(problems)
     return replace(options, date=options.date.strip() if options.date else None,
-                   tags=split_tags(options.tags))
+                   tags=split_tags(options.tags), lang=lang)
+
+
+def _site_language(lang: str, config: Config, problems: list[Problem]) -> str:
+    """The configured code a --lang value names, spelt as site.yaml spells it ('pt-br' -> 'pt-BR')."""
+    for code in config.language_codes:
+        if code.lower() == lang.lower():
+            return code
+    problems.append(Problem("--lang", None, f"'{lang}' is not a language of this site: add it under "
+                                            f"'languages:' in site.yaml (languages now: "
+                                            f"{', '.join(config.language_codes)})"))
+    return lang
 
 
 @dataclass(slots=True)
@@ -95,6 +110,7 @@ class _Run:
     root: Path                      # the site root, resolved: imported_from is relative to it
     by_source: dict[str, Path]      # imported_from -> the article an earlier run wrote
     matcher: TagMatcher
+    months: MonthNames
     quotes: str
     named: bool                     # files were named: an existing article is skipped or forced, not passed over
     failed: list[Problem] = field(default_factory=list)
@@ -131,10 +147,11 @@ class _Run:
         try:
             text, read_warnings = read_raw(raw, shown)
             self.warnings += read_warnings
-            draft = parse_raw(text, self.options, self.config, self.matcher)
+            draft = parse_raw(text, self.options, self.config, self.matcher, self.months)
         except RawTextError as exc:
             self.failed.append(Problem(shown, None, str(exc)))
             return None
+        self.warnings += [Problem(shown, None, notice) for notice in draft.notices]
         notes = (REVIEW_ENCODING,) if read_warnings else ()
         return replace(draft, imported_from=provenance(self.root, raw), notes=draft.notes + notes)
 
