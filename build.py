@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line for the digest: build, check, serve, import, new. The only place that prints."""
+"""Command line for the digest: build, check, serve, import, migrate, new. The only place that prints."""
 
 from __future__ import annotations
 
@@ -74,6 +74,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"skipped (exists and differs; --force to overwrite): {path}")
     for problem in report.failed:
         print(f"error: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from digest.config import load_config
+    from digest.migrate import MigrateOptions, migrate
+
+    config = load_config(Path(args.root).resolve())
+    report = migrate(config, Path(args.path), MigrateOptions(force=args.force, dry_run=args.dry_run))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in report.failed:
+        print(f"error: {problem}", file=sys.stderr)
+    if args.dry_run:
+        for target in report.written:
+            print(f"would write: {target}")
+    for review in report.review:
+        for leftover in review.leftovers:
+            print(f"left for review: {leftover} (in {review.target})")
+        for note in review.notes:
+            print(f"to review: {review.target}: {note}")
     print(report.summary())
     return 1 if report.failed else 0
 
@@ -162,6 +184,10 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--lang", help="language code of the article, e.g. es")
     imp.add_argument("--force", action="store_true", help="overwrite articles that exist")
     imp.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    mig = commands.add_parser("migrate", help="turn a Jekyll or Hugo site into articles in content/")
+    mig.add_argument("path", help="the old site's folder (with _config.yml, hugo.toml or config.toml)")
+    mig.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+    mig.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     translate = commands.add_parser("translate", help="start a translation of an article, beside it")
     translate.add_argument("path", help="the original, e.g. content/2024/x.md")
     translate.add_argument("--lang", help="the language to translate into, e.g. es")
@@ -180,14 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.command = args.command or "build"
     handlers = {"build": cmd_build, "check": cmd_build, "serve": cmd_serve, "import": cmd_import, "new": cmd_new,
-                "translate": cmd_translate, "translations": cmd_translations}
+                "translate": cmd_translate, "translations": cmd_translations, "migrate": cmd_migrate}
     try:
         return handlers[args.command](args)
     except SiteError as exc:
         for line in error_lines(exc.problems):
             print(line, file=sys.stderr)
         count = len(exc.problems)
-        print(f"{count} error{'s' if count != 1 else ''}; output/ was left as it was", file=sys.stderr)
+        left = ("content/ and static/ were left as they were" if args.command == "migrate"
+                else "output/ was left as it was")
+        print(f"{count} error{'s' if count != 1 else ''}; {left}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
