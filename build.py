@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from digest.errors import SiteError, error_lines
+from digest.errors import SiteError, error_lines, warning_lines
 
 ROOT = Path(__file__).resolve().parent
 
@@ -22,8 +22,8 @@ def _build_options(args: argparse.Namespace):
 
 
 def _print_notes(report) -> None:
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    for line in warning_lines(report.warnings):
+        print(line, file=sys.stderr)
     for left in report.site.left_out:
         print(f"left out: {left.source}: {left.reason}", file=sys.stderr)
     for article in report.site.to_review:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except SiteError as exc:
-        for line in error_lines(exc.problems):
+        for line in warning_lines(exc.warnings) + error_lines(exc.problems):
             print(line, file=sys.stderr)
         count = len(exc.problems)
         left = ("content/ and static/ were left as they were" if args.command == "migrate"

@@ -40,6 +40,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "markdown_extensions": ((list,), list(DEFAULT_EXTENSIONS)),
     "markdown_extension_configs": ((dict,), {}),
     "tag_vocabulary": ((dict,), {}),
+    "categories_as_tags": ((bool,), True),
 }
 
 
@@ -82,6 +83,7 @@ class Config:
     markdown_extensions: tuple[str, ...]
     markdown_extension_configs: Mapping[str, Any]
     tag_vocabulary: Mapping[str, tuple[str, ...]]
+    categories_as_tags: bool
     languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 
@@ -117,7 +119,7 @@ class Config:
     def markdown_fingerprint(self) -> str:
         """A digest of every setting that changes how an article file is read."""
         settings = [self.markdown_extensions, self.markdown_extension_configs,
-                    self.timezone, self.permalink, self.language_codes]
+                    self.timezone, self.permalink, self.language_codes, self.categories_as_tags]
         return hashlib.blake2b(json.dumps(settings, sort_keys=True, default=str).encode(),
                                digest_size=12).hexdigest()
 

@@ -6,22 +6,19 @@ import functools
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Any, Callable, Mapping
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Any, Mapping
 
 import yaml
 
 from .config import Config
-from .errors import Problem, did_you_mean
-from .frontmatter import FIRST_LINE, load_yaml, split_front_matter
+from .errors import Problem
+from .fields import convert_fields, template_leftovers
+from .frontmatter import find_front_matter, load_toml, load_yaml, opens_front_matter
 from .slugs import slugify
-from .text import cut_at_word, is_http_url, key_line, unique_tags
+from .text import cut_at_word, key_line
 
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?")
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.md$")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -54,6 +51,12 @@ class Article:
     text_version: str = ""          # digest of this file's title and text, for stale translations
     original_version: str = ""      # the original's text_version this translation was made from
     translator: str = ""
+    aliases: tuple[str, ...] = ()   # old addresses that redirect here, as output files
+
+    @property
+    def output_file(self) -> str:
+        """The page's file relative to the output root: 'x/' -> 'x/index.html'; 'x.html' as is."""
+        return self.path if self.path.endswith(".html") else self.path + "index.html"
 
     @property
     def key(self) -> str:
@@ -68,79 +71,6 @@ class ReadResult:
     article: Article | None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
-
-
-def parse_date(value: Any, tz: ZoneInfo) -> datetime:
-    """A timezone-aware datetime from front matter text; no offset means the site's zone."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime.combine(value, time())
-    else:
-        text = str(value).strip()
-        if _DATE.fullmatch(text):
-            parsed = datetime.combine(date.fromisoformat(text), time())
-        elif match := _DATETIME.fullmatch(text):
-            day, clock, offset = match.groups()
-            clock = clock if len(clock.split(":")[0]) == 2 else "0" + clock
-            offset = "+00:00" if offset == "Z" else offset or ""
-            parsed = datetime.fromisoformat(f"{day}T{clock}{offset}")
-        else:
-            raise ValueError("use 2024-12-18, 2024-12-18 09:30 or 2024-12-18T09:30:00+02:00")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise ValueError("should be text")
-    return str(value).strip()
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("should be true or false")
-    return value
-
-
-def _tags(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):
-        raise ValueError("should be a list of names, like [legal aid, consulates]")
-    return unique_tags(str(t) for t in value)
-
-
-def _http_url(value: Any) -> str:
-    url = _text(value)
-    if not is_http_url(url):
-        raise ValueError("must be an http:// or https:// address")
-    return url
-
-
-def _slug(value: Any) -> str:
-    text = _text(value)
-    if "/" in text or "\\" in text or ".." in text:
-        raise ValueError("would write outside output/: a slug is one word-like name, no '/' or '..'")
-    slug = slugify(text)
-    if not slug:
-        raise ValueError("needs letters or digits")
-    return slug
-
-
-# Front matter key -> converter; a converter raises ValueError with what is wrong.
-FIELDS: dict[str, Callable[[Any], Any]] = {
-    "title": _text, "date": str, "updated": str, "tags": _tags, "summary": _text,
-    "slug": _slug, "draft": _flag, "author": _text, "source": _text,
-    "source_url": _http_url, "dateline": _text, "lang": _text, "review": _text,
-    "imported_from": _text, "translation_of": _text, "original_version": _text, "translator": _text,
-}
-# Keys that other tools commonly use for the same thing, for a better hint than spelling alone.
-SYNONYMS = {"tag": "tags", "category": "tags", "categories": "tags", "keywords": "tags",
-            "description": "summary", "excerpt": "summary", "url": "source_url",
-            "link": "source_url", "published": "date", "modified": "updated",
-            "lastmod": "updated", "language": "lang", "publication": "source", "authors": "author",
-            "translationKey": "translation_of", "translation_key": "translation_of"}
-_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.md$")
 
 
 @functools.lru_cache(maxsize=4)
@@ -200,9 +130,14 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     parsed = _front_matter(source, data)
     if isinstance(parsed, Problem):
         return ReadResult(None, (parsed,))
-    meta, front, body = parsed
-    values, extra, problems, warnings = _fields(source, meta, front, config)
-    _language(source, values, front, config, problems, warnings)
+    meta, front, body, first = parsed
+
+    def line_of(key: str) -> int | None:
+        return key_line(front, key, first)
+
+    values, extra, problems, warnings = convert_fields(source, meta, line_of, config)
+    warnings += template_leftovers(source, body, first + front.count("\n") + 1)
+    _language(source, values, line_of, config, problems, warnings)
     if problems:
         return ReadResult(None, tuple(problems), tuple(warnings))
     is_page = source.split("/")[1:2] == ["pages"]
@@ -210,20 +145,22 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     body_html = markdown_to_html(body, config)
     article = Article(
         source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
-        path=output_path(config, values["date"], slug, is_page, values["lang"]), body=body_html,
+        path=values.get("permalink") or output_path(config, values["date"], slug, is_page, values["lang"]),
+        body=body_html,
         summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
         updated=values.get("updated"), author=values.get("author", ""),
         source_name=values.get("source", ""), source_url=values.get("source_url", ""),
         dateline=values.get("dateline", ""), lang=values.get("lang", ""),
         draft=values.get("draft", False), review=values.get("review", ""), is_page=is_page,
         extra=extra, translation_of=values.get("translation_of", ""),
-        translation_line=key_line(front, "translation_of", FIRST_LINE), text_version=text_version(values["title"], body),
+        translation_line=line_of("translation_of"), text_version=text_version(values["title"], body),
         original_version=values.get("original_version", ""), translator=values.get("translator", ""),
+        aliases=values.get("aliases", ()),
     )
     return ReadResult(article, (), tuple(warnings))
 
 
-def _language(source: str, values: dict[str, Any], front: str, config: Config, problems: list[Problem],
+def _language(source: str, values: dict[str, Any], line_of: Any, config: Config, problems: list[Problem],
               warnings: list[Problem]) -> None:
     """Settle the file's language and original: from `lang:` and `translation_of:`, or from a
     name like 'about.es.md' beside 'about.md'."""
@@ -237,12 +174,12 @@ def _language(source: str, values: dict[str, Any], front: str, config: Config, p
         named = ""
     lang = values.get("lang") or named or default
     if "lang" in values and lang not in codes:
-        problems.append(Problem(source, key_line(front, "lang", FIRST_LINE),
+        problems.append(Problem(source, line_of("lang"),
                                 f"lang: '{lang}' is not a language of this site: add it under 'languages:' in "
                                 f"site.yaml, or use one of {', '.join(codes)}"))
         return
     if named and lang != named:
-        problems.append(Problem(source, key_line(front, "lang", FIRST_LINE),
+        problems.append(Problem(source, line_of("lang"),
                                 f"lang: '{lang}' disagrees with the file name, which says '{named}'"))
         return
     values["lang"] = lang
@@ -252,66 +189,36 @@ def _language(source: str, values: dict[str, Any], front: str, config: Config, p
     elif named:
         values["translation_of"] = source[:-len(f".{named}.md")] + ".md"
     if values.get("translation_of") and lang == default:
-        problems.append(Problem(source, key_line(front, "translation_of", FIRST_LINE) or key_line(front, "lang", FIRST_LINE),
+        problems.append(Problem(source, line_of("translation_of") or line_of("lang"),
                                 f"is a translation into {default}, the default language: an original in "
                                 f"{default} needs no translation_of"))
 
 
-def _front_matter(source: str, data: bytes) -> tuple[dict, str, str] | Problem:
-    """(parsed front matter, its text, the body), or the problem that stops the file."""
+def _front_matter(source: str, data: bytes) -> tuple[dict, str, str, int] | Problem:
+    """(parsed front matter, its text, the body, the line it starts on), or the problem that
+    stops the file. YAML between '---' lines or TOML between '+++' lines, after blank lines."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return Problem(source, line, "is not UTF-8 text: save it as UTF-8 (most editors have an 'encoding' choice)")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    split = split_front_matter(text)
-    if split is None and text.startswith("---"):
+    text = text.replace("\r\n", "\n")
+    found = find_front_matter(text)
+    if found is None and opens_front_matter(text):
         return Problem(source, 1, "front matter is not closed: add a '---' line after its last 'key: value' line")
-    if split is None:
+    if found is None:
         return Problem(source, 1, "has no front matter: start the file with a '---' line, then 'title:' and "
                                   "'date:' lines, then another '---' line")
-    front, body = split
     try:
-        meta = load_yaml(front) or {}
+        meta = (load_yaml(found.text) if found.fence == "---" else load_toml(found.text)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return Problem(source, mark.line + FIRST_LINE if mark else 1, f"front matter is not valid YAML: {problem}")
+        return Problem(source, mark.line + found.first_line if mark else 1, f"front matter is not valid YAML: {problem}")
+    except ValueError as exc:  # tomllib.TOMLDecodeError: '... (at line 3, column 7)'
+        where = re.search(r"at line (\d+)", str(exc))
+        return Problem(source, int(where.group(1)) + found.first_line - 1 if where else 1,
+                       f"front matter is not valid TOML: {str(exc).split(' (at line')[0]}")
     if not isinstance(meta, dict):
-        return Problem(source, FIRST_LINE, "front matter must be 'key: value' lines")
-    return meta, front, body
-
-
-def _fields(source: str, meta: dict, front: str, config: Config
-            ) -> tuple[dict[str, Any], dict[str, Any], list[Problem], list[Problem]]:
-    """(known values converted, unknown keys kept as extra, problems, warnings)."""
-    values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for key, value in meta.items():
-        key = str(key)
-        if key not in FIELDS:
-            extra[key] = value
-            hint = f" (did you mean '{SYNONYMS[key]}'?)" if key in SYNONYMS else did_you_mean(key, tuple(FIELDS))
-            if hint:
-                warnings.append(Problem(source, key_line(front, key, FIRST_LINE), f"unknown key '{key}'{hint}"))
-            continue
-        if value is None:
-            continue
-        try:
-            values[key] = FIELDS[key](value)
-        except ValueError as exc:
-            problems.append(Problem(source, key_line(front, key, FIRST_LINE), f"{key}: {value!r} {exc}"))
-    for key in ("title", "date"):
-        if key not in meta or meta[key] is None or (key == "title" and key in values and not values[key]):
-            problems.append(Problem(source, None, f"missing {key}: add a '{key}:' line to the front matter"))
-    for key in ("date", "updated"):
-        if key in values:
-            try:
-                values[key] = parse_date(values[key], config.tz)
-            except ValueError as exc:
-                problems.append(Problem(source, key_line(front, key, FIRST_LINE),
-                                        f"{key}: '{values[key]}' is not a valid date ({exc})"))
-    return values, extra, problems, warnings
+        return Problem(source, found.first_line, "front matter must be 'key: value' lines")
+    return meta, found.text, found.body, found.first_line

@@ -132,6 +132,15 @@ class NotFoundContext:
 
 
 @dataclass(frozen=True, slots=True)
+class RedirectContext:
+    """An old address of an article: a page that sends the reader on to it."""
+
+    site: SiteInfo
+    article: Article
+    head: Head
+
+
+@dataclass(frozen=True, slots=True)
 class FeedContext:
     site: SiteInfo
     title: str
@@ -162,4 +171,4 @@ class SitemapContext:
 
 
 Context = Union[ArticleContext, PageContext, ListContext, TagsContext, ArchiveContext, YearContext,
-                NotFoundContext, FeedContext, SitemapContext, SitemapIndexContext]
+                NotFoundContext, RedirectContext, FeedContext, SitemapContext, SitemapIndexContext]

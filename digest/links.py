@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Mapping
+from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
 
-_REFERENCE = re.compile(r"""(?:href|src|HREF|SRC)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(r"""\s(?:href|src|HREF|SRC)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 ASSET_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg",
                   ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm")
@@ -17,8 +19,22 @@ OUTSIDE = "\0outside:"  # prefix of a target on this host but outside the site's
 
 
 def references(html: str) -> list[str]:
-    """The href and src values of a page, as written."""
-    return [a or b for a, b in _REFERENCE.findall(html)]
+    """The href and src values of a page as a browser reads them (entities decoded), leaving out
+    what code samples show: a link written inside <pre> or <code> is text, not a link."""
+    if "<pre" in html or "<code" in html:
+        html = _CODE.sub("", html)
+    return [unescape(a or b) if "&" in (a or b) else (a or b) for a, b in _REFERENCE.findall(html)]
+
+
+def link_line(markdown: str, shown: str) -> int | None:
+    """The line of a Markdown file where a link to `shown` (a site path) was most likely written."""
+    last = [part for part in shown.split("/") if part]
+    if not last:
+        return None
+    for number, line in enumerate(markdown.split("\n"), 1):
+        if last[-1] in line and ("](" in line or "href" in line or "src" in line or "]:" in line):
+            return number
+    return None
 
 
 def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
@@ -82,7 +98,7 @@ class LinkFinder:
                 continue
             target, fragment = resolved
             target = target or page  # '#fragment' alone: this page
-            if fragment and target == page:
+            if fragment and target == page and not fragment.startswith("fnref"):  # a footnote's way back
                 if ids is None:
                     ids = {a or b for a, b in _ID.findall(html)}
                 if fragment not in ids:
@@ -119,8 +135,9 @@ def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
             if found is None:
                 shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
                          else base_path + target.removesuffix("index.html"))
-                problems.append(Problem(where, None, f"output/{page} links to {shown}, which is not "
-                                                     "part of the site"))
+                problems.append(Problem(where, None, f"links to {shown}, which is not part of the site "
+                                                     f"(in output/{page}): fix the link, or add what it points to",
+                                        kind="broken link"))
             elif target.endswith(ASSET_SUFFIXES):
                 weight += found.size
         weights.append((weight / 1024, page))

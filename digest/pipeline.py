@@ -25,7 +25,7 @@ from .config import Config, load_config
 from .content import Article
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
-from .links import LinkFacts, Verdict, verify
+from .links import LinkFacts, Verdict, link_line, verify
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage
 from .parallel import default_workers
@@ -162,6 +162,22 @@ def static_files(config: Config) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".#")}
 
 
+def bundle_files(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[str, bytes]]:
+    """For each article written as a folder (`content/2024/x/index.md`), the other files in that
+    folder (its images), by their path inside it."""
+    found: dict[str, dict[str, bytes]] = {}
+    for article in articles:
+        if not article.source.endswith("/index.md"):
+            continue
+        folder = config.root / article.source.removesuffix("index.md")
+        files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
+                 if p.is_file() and p.suffix != ".md" and not any(part.startswith((".", "_")) for part in
+                                                                  p.relative_to(folder).parts)}
+        if files:
+            found[article.source] = {name: path.read_bytes() for name, path in files.items()}
+    return found
+
+
 class Builder:
     """Runs the steps. One Builder serves a whole `serve` session: what it keeps lets a rebuild
     read, convert, render and write only what changed."""
@@ -183,6 +199,13 @@ class Builder:
         """Every step; the output folder changes only when every step succeeded."""
         timings = Timings()
         planned = self._plan(timings)
+        try:
+            return self._write(planned, timings)
+        except SiteError as exc:
+            raise SiteError(exc.problems, planned.loaded.warnings) from None
+
+    def _write(self, planned: Planned, timings: Timings) -> BuildReport:
+        """Render, verify and commit a planned site."""
         check_output_dir(self.output_dir, self.root)
         manifest = self._manifest(planned.loaded.config)
         with timings.step("render"):
@@ -201,10 +224,13 @@ class Builder:
         """Validate everything a build would, rendering in memory and writing nothing."""
         timings = Timings()
         planned = self._plan(timings)
-        with timings.step("render"):
-            facts = {f.path: f.links for f in self._render(planned, {}) if f.links is not None}
-        with timings.step("verify"):
-            verdict = self._verify(planned, facts)
+        try:
+            with timings.step("render"):
+                facts = {f.path: f.links for f in self._render(planned, {}) if f.links is not None}
+            with timings.step("verify"):
+                verdict = self._verify(planned, facts)
+        except SiteError as exc:
+            raise SiteError(exc.problems, planned.loaded.warnings) from None
         return BuildReport(planned, None, verdict, timings)
 
     def load_config(self) -> Config:
@@ -243,14 +269,17 @@ class Builder:
             strings = load_strings(config)
         with timings.step("read"):
             loaded = self._read(config)
-        with timings.step("model"):
-            site = build_site(loaded.articles, config, strings, build_time(self.options.now),
-                              drafts=self.options.drafts, future=self.options.future)
-            if not site.articles:
-                raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
-                                                    "drafts or dated in the future (see --drafts and --future)")
-        with timings.step("plan"):
-            specs = tuple(plan_site(site, strings, static_files(config)))
+        try:
+            with timings.step("model"):
+                site = build_site(loaded.articles, config, strings, build_time(self.options.now),
+                                  drafts=self.options.drafts, future=self.options.future)
+                if not site.articles:
+                    raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
+                                                        "drafts or dated in the future (see --drafts and --future)")
+            with timings.step("plan"):
+                specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles)))
+        except SiteError as exc:
+            raise SiteError(exc.problems, loaded.warnings) from None
         return Planned(loaded, strings, site, specs)
 
     def _read(self, config: Config) -> Loaded:
@@ -264,7 +293,7 @@ class Builder:
                                                      "content/2024/first-article.md with 'title:' and 'date:' "
                                                      "front matter"))
         if problems:
-            raise SiteError(problems)
+            raise SiteError(problems, tuple(w for r in reading.results for w in r.warnings))
         self.kept.cache.save()
         return Loaded(config, tuple(r.article for r in reading.results if r.article),
                       tuple(w for r in reading.results for w in r.warnings), reading.converted)
@@ -291,8 +320,19 @@ class Builder:
         config = planned.loaded.config
         verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins())
         if verdict.problems:
-            raise SiteError(verdict.problems)
+            raise SiteError([self._where_written(p) for p in verdict.problems])
         return verdict
+
+    def _where_written(self, problem: Problem) -> Problem:
+        """A broken link from an article, with the line of its Markdown file the link is on."""
+        if problem.kind != "broken link" or not problem.path.startswith("content/"):
+            return problem
+        try:
+            text = (self.root / problem.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return problem
+        shown = problem.message.split(" ")[2].rstrip(",")
+        return Problem(problem.path, link_line(text, shown), problem.message, problem.kind)
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -11,7 +11,7 @@ from typing import Any, Iterator, Mapping
 
 from .content import Article
 from .contexts import (ArchiveContext, ArticleContext, Context, FeedContext, Head, ListContext, MonthLink,
-                       MonthPreview, NotFoundContext, PageContext, SitemapContext, SitemapEntry,
+                       MonthPreview, NotFoundContext, PageContext, RedirectContext, SitemapContext, SitemapEntry,
                        SitemapIndexContext, TagsContext, Version, YearContext, YearLink)
 from .errors import Problem, SiteError
 from .i18n import MissingString, Strings
@@ -72,9 +72,9 @@ def article_spec(scope: Scope, article: Article) -> PageSpec:
                       kind=kind, original=original_lang)
     stale = article.source in site.stale
     if article.is_page:
-        return PageSpec(article.path + "index.html", article.source, "page.html",
+        return PageSpec(article.output_file, article.source, "page.html",
                         PageContext(info, article, head, original, stale))
-    return PageSpec(article.path + "index.html", article.source, "article.html",
+    return PageSpec(article.output_file, article.source, "article.html",
                     ArticleContext(info, article, edition.article_tags[article.source],
                                    edition.newer[article.source], edition.older[article.source],
                                    edition.related[article.source], head, original, stale))
@@ -152,6 +152,21 @@ def not_found_page(scope: Scope) -> PageSpec:
                          f"{home}404.html", noindex=True)))
 
 
+def redirects(scope: Scope, article: Article) -> Iterator[PageSpec]:
+    """A small page at each of an article's old addresses (`aliases:`) that sends readers on."""
+    info = scope.info
+    for alias in article.aliases:
+        head = Head(article.title, article.summary, article.path, noindex=True)
+        yield PageSpec(alias, f"{article.source} (aliases: /{alias.removesuffix('index.html')})", "redirect.html",
+                       RedirectContext(info, article, head))
+
+
+def bundle_files(scope: Scope, article: Article, files: Mapping[str, bytes]) -> Iterator[PageSpec]:
+    """The images and other files beside an article's index.md, next to its page."""
+    for name, data in files.items():
+        yield PageSpec(article.path + name, f"{article.source.rsplit('/', 1)[0]}/{name}", data=data)
+
+
 def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tuple[Article, ...],
               origin: str) -> PageSpec:
     """An Atom feed of the newest `feed_size` of these articles."""
@@ -166,8 +181,8 @@ def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tup
 def sitemaps(site: Site, specs: list[PageSpec]) -> Iterator[PageSpec]:
     """sitemap.xml, an index of one sitemap per language; each lists that language's HTML pages
     (not the 404 page) with the articles' last changes and the page's other languages."""
-    lastmod = {a.path + "index.html": (a.updated or a.date) for e in site.editions for a in e.articles + e.pages}
-    pages = [s for s in specs if s.template.endswith(".html") and not s.path.endswith("404.html")]
+    lastmod = {a.output_file: (a.updated or a.date) for e in site.editions for a in e.articles + e.pages}
+    pages = [s for s in specs if s.template.endswith(".html") and not s.context.head.noindex]  # type: ignore[union-attr]
     for edition in site.editions:
         code = edition.language.code
         entries = tuple(SitemapEntry(s.path.removesuffix("index.html"), lastmod.get(s.path),
@@ -190,13 +205,15 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
         yield PageSpec(path, f"static/{path}", data=data)
 
 
-def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes]) -> list[PageSpec]:
-    """Every output file the site needs, in every language, with collisions reported."""
+def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
+              bundles: Mapping[str, Mapping[str, bytes]]) -> list[PageSpec]:
+    """Every output file the site needs, in every language, with collisions reported.
+    `bundles` gives, per article source, the files beside its index.md."""
     addresses = address_book(site, strings)
     specs: list[PageSpec] = []
     try:
         for edition in site.editions:
-            specs += plan_edition(Scope(site, edition, strings, addresses))
+            specs += plan_edition(Scope(site, edition, strings, addresses), bundles)
     except MissingString as exc:
         raise SiteError.at(f"layouts/i18n/{site.config.language}.yaml", None,
                            f"{exc.args[0]}: the engine needs it for page titles") from None
@@ -206,10 +223,13 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes]) -
     return specs
 
 
-def plan_edition(scope: Scope) -> list[PageSpec]:
+def plan_edition(scope: Scope, bundles: Mapping[str, Mapping[str, bytes]]) -> list[PageSpec]:
     """Every page of one language."""
     edition = scope.edition
     specs = [article_spec(scope, article) for article in edition.articles + edition.pages]
+    for article in edition.articles + edition.pages:
+        specs += redirects(scope, article)
+        specs += bundle_files(scope, article, bundles.get(article.source, {}))
     specs += front_pages(scope)
     specs.append(tag_index(scope))
     for tag in edition.tags:
@@ -257,8 +277,9 @@ def check_collisions(specs: list[PageSpec]) -> None:
         key = spec.path.lower()  # GitHub Pages and many laptops treat case as the same file
         if key in seen:
             first, second = sorted((seen[key], spec.origin))
-            problems.append(Problem(second, None, f"writes {spec.path}, which {first} writes too: "
-                                                  "change the slug or date of one of them"))
+            fix = "remove one of the aliases" if "(aliases:" in first + second else \
+                "change the slug or date of one of them"
+            problems.append(Problem(second, None, f"writes {spec.path}, which {first} writes too: {fix}"))
         else:
             seen[key] = spec.origin
     if problems:

@@ -44,7 +44,7 @@ def find_sources(config: Config) -> list[tuple[str, str]]:
     prefix = len(str(config.root)) + 1
     found = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_", "#"))]
+        dirs[:] = [d for d in dirs if d == "_posts" or not d.startswith((".", "_", "#"))]  # Jekyll's posts: read
         for name in names:
             if name.endswith(".md") and not name.startswith((".", "_", "#")):
                 path = os.path.join(folder, name)

@@ -43,6 +43,6 @@ def is_http_url(url: str) -> bool:
 
 
 def key_line(text: str, key: str, first_line: int = 1) -> int | None:
-    """The line of a top-level `key:` in YAML text whose first line is numbered `first_line`."""
-    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    """The line of a top-level `key:` (YAML) or `key =` (TOML) in text whose first line is `first_line`."""
+    match = re.search(rf"^{re.escape(key)}\s*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + first_line if match else None

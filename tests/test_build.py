@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -228,3 +229,23 @@ def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, worker
     report = build(two, BuildOptions(now=NOW, workers=workers, use_cache=False))
     assert report.pages >= PARALLEL_MIN  # enough pages for the renderer to fork too
     assert snapshot(one / "output") == snapshot(two / "output")
+
+
+def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
+    body = textwrap.dedent("""\
+        Write to <someone@example.org> or call [the desk](tel:+15550100).
+
+        A code sample is text, not a link: `<a href="/nowhere/">` and
+
+            <img src="missing.png" alt="in a code block">
+
+        An unused footnote still has its way back.
+
+        [^unused]: A synthetic footnote nobody cites.
+        """)
+    site = write_site(tmp_path / "site", {"content/2024/x.md": "---\ntitle: Links\ndate: 2024-05-02\n---\n" + body})
+    report = build(site, BuildOptions(now=NOW))
+    page = (site / "output/2024/05/links/index.html").read_text(encoding="utf-8")
+    assert "&#109;&#97;&#105;&#108;&#116;&#111;&#58;" in page  # Markdown writes mailto: as entities
+    assert "/nowhere/" in page and "missing.png" in page and 'class="footnote-backref"' in page
+    assert report.verdict.problems == () and report.verdict.checked > 0

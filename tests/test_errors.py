@@ -47,8 +47,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
         ["content/bad.md:4: source_url: 'ftp://example.org/x' must be an http:// or https:// address"]),
     "slug outside output": (
         {"content/bad.md": article("title: Synthetic\ndate: 2024-05-01\nslug: ../../etc\n")},
-        ["content/bad.md:4: slug: '../../etc' would write outside output/: a slug is one word-like name, "
-         "no '/' or '..'"]),
+        ["content/bad.md:4: slug: '../../etc' cannot be an address: a slug has no spaces, '/', '..', '?', '#', "
+         "'%' or quotes (letters, digits, '-', '_' and '.' are safe)"]),
     "permalink outside output": (
         {"site.yaml": SITE_YAML + "permalink: /../{slug}/\n"},
         ["site.yaml:12: permalink: '/../{slug}/' must start and end with '/', contain {slug}, use only "
@@ -74,8 +74,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
         ["site.yaml:6: page_size: 'two' should be whole number"]),
     "broken link in an article": (
         {"content/bad.md": article("title: Linker\ndate: 2024-05-02\n", "See [this](../../missing-page/).\n")},
-        ["content/bad.md: output/2024/05/linker/index.html links to /digest/2024/missing-page/, which is not "
-         "part of the site"]),
+        ["content/bad.md:5: links to /digest/2024/missing-page/, which is not part of the site (in "
+         "output/2024/05/linker/index.html): fix the link, or add what it points to"]),
     "page over the weight budget": (
         {"content/bad.md": article("title: Heavy\ndate: 2024-05-02\n", "Synthetic words. " * 4000),
          "site.yaml": SITE_YAML + "page_budget_kb: 60\n"},
