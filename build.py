@@ -84,10 +84,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     config = load_config(Path(args.root).resolve())
     report = migrate(config, Path(args.path), MigrateOptions(force=args.force, dry_run=args.dry_run))
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for problem in report.failed:
-        print(f"error: {problem}", file=sys.stderr)
+    for line in warning_lines(report.warnings) + error_lines(report.failed):
+        print(line, file=sys.stderr)
     if args.dry_run:
         for target in report.written:
             print(f"would write: {target}")

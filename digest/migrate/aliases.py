@@ -42,7 +42,9 @@ def place(config: Config, posts: tuple[Post, ...], warnings: list[Problem]) -> l
     placed: list[Placed] = []
     taken: dict[str, str] = {}
     for post in posts:
-        path = our_path(config, post)
+        path, problems = our_path(config, post)
+        warnings += [Problem(p.path, p.line, f"{p.message} (the build will stop here: fix it after migrating)")
+                     for p in problems]
         if path is not None and built_by_us(address_key(path)):
             warnings.append(Problem(post.source, None, f"would be served at /{path}, which our build makes itself: "
                                                        "not migrated"))
@@ -63,7 +65,7 @@ def _own_slug(config: Config, post: Post, path: str, taken: Mapping[str, str],
     base = _DATE_PREFIX.sub("", name)
     for n in range(1, 100):
         slug = base if n == 1 else f"{base}-{n}"
-        candidate = our_path(config, post, slug)
+        candidate, _ = our_path(config, post, slug)
         if candidate is not None and address_key(candidate) not in taken:
             warnings.append(Problem(post.source, None, f"its title gives /{path}, as {taken[address_key(path)]}'s "
                                                        f"does: written with 'slug: {slug}'"))

@@ -129,6 +129,8 @@ def add_entries(text: str, entries: Iterable[tuple[str, Any]], syntax: str) -> s
         return text + added
     lines = text.splitlines(keepends=True)
     end = _toml_top_end(lines)  # keys after a [table] header would belong to that table
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1                # beside the other keys, before the blank line that sets the table apart
     return "".join(lines[:end]) + added + "".join(lines[end:])
 
 

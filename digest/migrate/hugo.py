@@ -132,11 +132,12 @@ def _post(shown: str, rel: str, path: Path, bundle: Path | None, settings: Mappi
         where = f"content/{year_of(when, path)}/" + (f"{name}/{file_name}" if bundle else file_name)
     else:
         joined = "-".join(sections + [name])
-        where = f"content/pages/" + (f"{joined}/{file_name}" if bundle else joined + file_name[len(name):])
+        where = "content/pages/" + (f"{joined}/{file_name}" if bundle else joined + file_name[len(name):])
     old_url = "" if values.get("draft") is True or values.get("headless") is True else \
         _old_url(values, sections, name, settings)
     resources = tuple((p, f"{where.rsplit('/', 1)[0]}/{p.relative_to(bundle).as_posix()}")
-                      for p in sorted(bundle.rglob("*")) if p.is_file() and p != path) if bundle else ()
+                      for p in sorted(bundle.rglob("*")) if p.is_file() and p != path
+                      and not is_markdown(p.suffix)) if bundle else ()   # our build would read a .md as an article
     return Post(source=shown, kind=kind, front=front, target=where, title=str(values.get("title") or added["title"]),
                 date=added.get("date", values.get("date")), old_url=old_url,
                 aliases=_aliases(values, old_url), added=added, names=_names(rel, bundle is not None),

@@ -37,7 +37,9 @@ _SHORTCODE = re.compile(r"""
 _ARGUMENT = re.compile(r"""(?:(?P<key>\w+)\s*=\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))""")
 _CLOSING = re.compile(r"^\{[%{][<%]?-?\s*(?:/|end\w*\b|else\b|elsif\b|when\b)")
 
-_FENCE = re.compile(r"^(?P<f>```+|~~~+).*?^(?P=f)[ \t]*$", re.MULTILINE | re.DOTALL)
+# Left alone by the plain-link pass: fenced code, and template constructs (their own pass reads them).
+_PROTECTED = re.compile(r"^(?P<f>```+|~~~+).*?^(?P=f)[ \t]*$|\{\{[<%].*?[>%]\}\}|\{%.*?%\}",
+                        re.MULTILINE | re.DOTALL)
 _PLAIN_LINK = re.compile(r"""
     (?P<md>\]\(\s*<?)(?P<md_url>[^)\s>]+)
   | (?P<ref>^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<ref_url>[^\s>]+)
@@ -95,7 +97,7 @@ def rewrite_body(links: LinkMap, source: str, first_line: int, body: str, page: 
 
 def _rewrite_plain_links(body: str, page: str, old_url: str, links: LinkMap) -> str:
     """Markdown and HTML links to the old site (root-relative, to its host, or to another post) made
-    relative to our page, outside fenced code."""
+    relative to our page, outside fenced code and template constructs."""
     def link(match: re.Match[str]) -> str:
         kind = match.lastgroup or ""
         url = match.group(kind)
@@ -103,9 +105,9 @@ def _rewrite_plain_links(body: str, page: str, old_url: str, links: LinkMap) -> 
         return match.group(kind.removesuffix("_url")) + (url if local is None else local)
 
     pieces, last = [], 0
-    for fence in _FENCE.finditer(body):
-        pieces += [_PLAIN_LINK.sub(link, body[last:fence.start()]), fence.group()]
-        last = fence.end()
+    for kept in _PROTECTED.finditer(body):
+        pieces += [_PLAIN_LINK.sub(link, body[last:kept.start()]), kept.group()]
+        last = kept.end()
     return "".join(pieces) + _PLAIN_LINK.sub(link, body[last:])
 
 
@@ -232,11 +234,11 @@ def _figure(state: _Body, args: str) -> str:
     """{{< figure src=... >}} as the HTML Hugo made of it."""
     _, named = _arguments(args)
     src = named.get("src", "")
-    src = local_link(src, state.page, state.old_url, state.links) or src
+    src = local_link(src, state.page, state.old_url, state.links, relative=True) or src
     attribute: Callable[[str], str] = lambda value: html.escape(value, quote=True)
     image = f'<img src="{attribute(src)}" alt="{attribute(named.get("alt", named.get("caption", "")))}">'
     if named.get("link"):
-        link = local_link(named["link"], state.page, state.old_url, state.links) or named["link"]
+        link = local_link(named["link"], state.page, state.old_url, state.links, relative=True) or named["link"]
         image = f'<a href="{attribute(link)}">{image}</a>'
     caption = named.get("caption") or named.get("title") or ""
     caption_html = f"<figcaption>{html.escape(caption, quote=False)}</figcaption>" if caption else ""

@@ -3,6 +3,7 @@ link from one page to another."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from datetime import datetime
@@ -10,40 +11,42 @@ from typing import Any, Mapping
 from urllib.parse import unquote
 
 from ..config import Config
-from ..content import FIELDS, language_from_name, output_path, parse_date
-from ..slugs import slugify
-from .records import PAGE, Post
+from ..content import output_path, read_article
+from ..errors import Problem
+from .normalise import file_text
+from .records import Post
 
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 
 
-def our_path(config: Config, post: Post, slug: str = "") -> str | None:
-    """The folder the build will write a post's page to (e.g. '2014/09/a-title/'), computed by the
-    engine's own rules; None when the build could not read its date or slug."""
-    values = post.front.values
-    try:
-        when = parse_date(post.date, config.tz) if post.date is not None else None
-        given = slug or values.get("slug") or post.added.get("slug")
-        chosen = FIELDS["slug"](given) if given else slugify(str(post.title).strip())
-    except (ValueError, TypeError):
-        return None
-    if when is None:
-        return None
-    if not chosen:  # a title with no ASCII letters: the build names it after its file (model.py)
-        chosen = "article-" + hashlib.blake2b(post.target.encode(), digest_size=4).hexdigest()
-    return output_path(config, when, chosen, post.kind == PAGE, _language(config, post))
+def our_path(config: Config, post: Post, slug: str = "") -> tuple[str | None, tuple[Problem, ...]]:
+    """The folder (or .html file) the build will write a post's page to, '2014/09/a-title/', found by
+    the engine's own reader; None, with the reader's problems, when the build could not read it."""
+    if slug:
+        post = dataclasses.replace(post, added={**post.added, "slug": slug})
+    text = file_text(post, (), "", "")   # the address depends on the front matter alone
+    result = read_article(post.target, text.encode("utf-8"), config, "")
+    article = result.article
+    if article is None:
+        return None, result.problems
+    if not article.slug:  # a title with no ASCII letters: the build names it after its file (model.py)
+        named = "article-" + hashlib.blake2b(post.target.encode(), digest_size=4).hexdigest()
+        return output_path(config, article.date, named, article.is_page, _language(config, article.lang)), ()
+    return article.path, ()
 
 
-def _language(config: Config, post: Post) -> str:
-    """The post's language as the build reads it: `lang:`, else its file name's, when the site has it."""
-    lang = str(post.front.values.get("lang") or language_from_name(post.target))
+def _language(config: Config, lang: str) -> str:
+    """A language code as output_path takes it: '' for the default language."""
     return lang if lang in config.language_codes and lang != config.language else ""
 
 
 def address_key(address: str) -> str:
-    """An address as compared: no leading slash, no 'index.html', no %-escapes ('/a/index.html' -> 'a/')."""
-    key = unquote(address.split("#")[0].split("?")[0]).lstrip("/")
-    return key.removesuffix("index.html")
+    """An address as compared: no leading slash, no 'index.html', no %-escapes, a folder's final '/'
+    ('/a/index.html' and '/a' -> 'a/'), as the build reads aliases."""
+    key = unquote(address.split("#")[0].split("?")[0]).strip().lstrip("/").removesuffix("index.html")
+    if key and not key.endswith("/") and "." not in key.rsplit("/", 1)[-1]:
+        key += "/"
+    return key
 
 
 def page_link(page: str, target: str, fragment: str = "") -> str:

@@ -3,6 +3,7 @@ moved into content/ and static/; a move that fails puts back everything moved be
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
@@ -95,17 +96,21 @@ def _move_in(root: Path, staging: Path, planned: list[Planned]) -> None:
             moved.append((target, kept))
             os.replace(staging / item.target, target)
     except OSError:
-        for target, kept in reversed(moved):
+        _undo(moved, made)
+        raise
+
+
+def _undo(moved: list[tuple[Path, Path | None]], made: list[Path]) -> None:
+    """Put back what _move_in did: each file it replaced, no file it added, no folder it made."""
+    for target, kept in reversed(moved):
+        with contextlib.suppress(OSError):   # the failed move may have left nothing to take back
             if kept is not None:
                 os.replace(kept, target)
             else:
                 target.unlink(missing_ok=True)
-        for folder in reversed(made):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _shown(root: Path, filename: str) -> str:
