@@ -27,7 +27,7 @@ JEKYLL = {
     "_config.yml": """\
         title: A fictional old blog
         baseurl: /oldblog
-        url: https://old.example.com
+        url: https://old-blog.test
         exclude: [notes.txt]
         """,
     "_posts/2014-09-08-clinic-opens.md": """\
@@ -57,7 +57,7 @@ JEKYLL = {
         description: A fictional fair with free advice.
         ---
         The fair is [linked from the clinic]({{ site.url }}{{ site.baseurl }}{% post_url 2014-09-08-clinic-opens %}).
-        An old link: [clinic](/oldblog/news/2014/09/08/clinic-opens.html).
+        An old link: [clinic](/oldblog/news/2014/09/08/clinic-opens.html), and [the shop](/oldblog/shop/).
         """,
     "_posts/2015-01-05-second-clinic.md": """\
         ---
@@ -149,6 +149,7 @@ HUGO = {
         A third fictional note. {{</* notice */>}} shows how a shortcode is written.
         """,
     "content/about.md": "---\ntitle: About the Hugo site\n---\nA fictional page.\n",
+    "content/widgets/index.md": "---\nheadless: true\n---\n",
 }
 
 
@@ -238,6 +239,7 @@ def test_jekyll_base_url_idioms_become_links_relative_to_the_new_page(ours: Path
     fair = (ours / "content/2014/2014-10-02-fair.md").read_text(encoding="utf-8")
     assert "[linked from the clinic](../../../2014/09/sample-clinic-opens-in-exampleville/)" in fair
     assert "[clinic](../../../2014/09/sample-clinic-opens-in-exampleville/)" in fair  # an old root link
+    assert "[the shop](https://old-blog.test/oldblog/shop/)" in fair   # nothing migrated answers there
 
 
 def test_liquid_left_in_place_is_listed_with_its_file_and_line(ours: Path, jekyll: Path) -> None:
@@ -301,7 +303,8 @@ def test_hugo_toml_front_matter_edited_in_place(ours: Path, hugo: Path) -> None:
                            '[params]\ndescription = "a table key, not the summary"\n+++\n')
     assert report.generator == "Hugo"
     assert [str(w) for w in report.warnings] == [
-        "content/_index.md: is a section's list page: not migrated (our build makes its own lists)"]
+        "content/_index.md: is a section's list page: not migrated (our build makes its own lists)",
+        "content/widgets/index.md: is never published by Hugo (headless, or build.render: never): not migrated"]
 
 
 def test_hugo_bundle_keeps_its_image_beside_it(ours: Path, hugo: Path) -> None:

@@ -49,9 +49,15 @@ def read_hugo(root: Path, config_file: Path) -> OldSite:
                                                  "lists)"))
             continue
         try:
-            posts.append(_post(shown, rel, path, bundle, settings))
+            post = _post(shown, rel, path, bundle, settings)
         except FrontMatterError as exc:
             failed.append(Problem(shown, exc.line, f"{exc}: not migrated"))
+            continue
+        if post is None:
+            warnings.append(Problem(shown, None, "is never published by Hugo (headless, or build.render: never): "
+                                                 "not migrated"))
+        else:
+            posts.append(post)
     for folder in _static_dirs(root, settings):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             rel = path.relative_to(folder).as_posix()
@@ -113,10 +119,13 @@ def _static_dirs(root: Path, settings: Mapping[str, Any]) -> list[Path]:
     return [root / str(d) for d in ([named] if isinstance(named, str) else named) if (root / str(d)).is_dir()]
 
 
-def _post(shown: str, rel: str, path: Path, bundle: Path | None, settings: Mapping[str, Any]) -> Post:
-    """One content file (or leaf bundle) as an article or a page."""
+def _post(shown: str, rel: str, path: Path, bundle: Path | None, settings: Mapping[str, Any]) -> Post | None:
+    """One content file (or leaf bundle) as an article or a page; None when Hugo never publishes it."""
     front = read_front(read_post_text(path))
     values = {str(k).lower(): v for k, v in front.values.items()}
+    build = values.get("_build") or values.get("build") or {}
+    if values.get("headless") is True or (isinstance(build, dict) and build.get("render") in (False, "never")):
+        return None
     parts = rel.split("/")
     sections = parts[:-2] if bundle is not None else parts[:-1]
     name = parts[-2] if bundle is not None else _LANGUAGE.sub("", os.path.splitext(parts[-1])[0])
@@ -133,8 +142,7 @@ def _post(shown: str, rel: str, path: Path, bundle: Path | None, settings: Mappi
     else:
         joined = "-".join(sections + [name])
         where = "content/pages/" + (f"{joined}/{file_name}" if bundle else joined + file_name[len(name):])
-    old_url = "" if values.get("draft") is True or values.get("headless") is True else \
-        _old_url(values, sections, name, settings)
+    old_url = "" if values.get("draft") is True else _old_url(values, sections, name, settings)
     resources = tuple((p, f"{where.rsplit('/', 1)[0]}/{p.relative_to(bundle).as_posix()}")
                       for p in sorted(bundle.rglob("*")) if p.is_file() and p != path
                       and not is_markdown(p.suffix)) if bundle else ()   # our build would read a .md as an article

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+from .aliases import built_by_us
 from .records import JEKYLL, Leftover
 from .urls import address_key, page_link
 
@@ -55,8 +56,9 @@ class LinkMap:
     generator: str
     base_path: str                   # the old site's base path: '/' or '/blog/'
     url: str                         # the old site's scheme and host, 'https://example.org', or ''
-    by_address: Mapping[str, str]    # address_key(old address) -> our page's folder
+    by_address: Mapping[str, str]    # address_key(old address) -> our page's folder, or a bundle file's path
     by_name: Mapping[str, str]       # 'post_url:2014-09-08-x', 'link:about.md', 'ref:posts/x' -> our folder
+    files: frozenset[str] = frozenset()   # what static/ will hold, from the site root: 'assets/a.png'
 
 
 @dataclass(slots=True)
@@ -113,7 +115,8 @@ def _rewrite_plain_links(body: str, page: str, old_url: str, links: LinkMap) -> 
 
 def local_link(url: str, page: str, old_url: str, links: LinkMap, relative: bool = False) -> str | None:
     """A link to the old site made relative to our page, or None when it is not one (another host,
-    an anchor, mail). A relative link is rewritten only when it reaches another migrated post."""
+    an anchor, mail). A relative link is rewritten only when it reaches another migrated post; an
+    address on the old site that nothing migrated answers stays a link to the old site's host."""
     if url.startswith(("#", "//")) or (url.startswith("{") and "}" in url):
         return None
     base = links.url + links.base_path
@@ -132,8 +135,12 @@ def local_link(url: str, page: str, old_url: str, links: LinkMap, relative: bool
             return None
     else:
         path = "/" + path
-    target = links.by_address.get(address_key(path), path.lstrip("/"))
-    return page_link(page, target, fragment)
+    key = address_key(path)
+    if key in links.by_address:
+        return page_link(page, links.by_address[key], fragment)
+    if links.url and path.lstrip("/") not in links.files and not built_by_us(key):
+        return links.url + links.base_path + path.lstrip("/") + (f"#{fragment}" if fragment else "")
+    return page_link(page, path.lstrip("/"), fragment)
 
 
 # --- Jekyll: Liquid ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ it all (or show it, with --dry-run) and report."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..config import Config
 from ..errors import Problem, SiteError
@@ -16,6 +17,9 @@ from .links import LinkMap
 from .records import ARTICLE, JEKYLL, PAGE, MigrateOptions, MigrateReport, OldSite, Review
 from .urls import address_key
 from .write import Planned, settle, write_all
+
+# Old-site hosts that are no real host (RFC 2606 names, this machine): links are never sent there.
+PLACEHOLDER_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "example.com", "example.org", "example.net")
 
 
 def migrate(config: Config, path: Path, options: MigrateOptions) -> MigrateReport:
@@ -64,9 +68,17 @@ def link_map(old: OldSite, placed: list[Placed]) -> LinkMap:
             if name in by_name and by_name[name] != item.path:
                 shared.add(name)
             by_name[name] = item.path
+        old_folder = item.post.old_url.rsplit("/", 1)[0]
+        for _, target in item.post.bundle:      # a bundle's image, by the address it had beside its page
+            name = target.removeprefix(item.post.target.rsplit("/", 1)[0] + "/")
+            by_address.setdefault(address_key(f"{old_folder}/{name}"), item.path + name)
     for name in shared:       # a name two pages share ('ref:base:index') says nothing
         del by_name[name]
-    return LinkMap(old.generator, old.base_path, old.url, by_address, by_name)
+    host = urlsplit(old.url).hostname or ""
+    placeholder = not host or any(host == name or host.endswith("." + name) for name in PLACEHOLDER_HOSTS)
+    url = "" if placeholder else old.url
+    files = frozenset(asset.target.removeprefix("static/") for asset in old.assets)
+    return LinkMap(old.generator, old.base_path, url, by_address, by_name, files)
 
 
 def _check_targets(planned: list[Planned], root: Path, sources: dict[str, str]) -> None:

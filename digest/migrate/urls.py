@@ -51,8 +51,12 @@ def address_key(address: str) -> str:
 
 def page_link(page: str, target: str, fragment: str = "") -> str:
     """A link from the page in folder `page` ('2014/09/x/') to `target` (from the site root), relative
-    to the page, so that it works under any base path: '../../../assets/a.png'."""
-    link = "../" * page.count("/") + target.lstrip("/")
+    to the page, so that it works under any base path: '../../../assets/a.png', or 'a.png' beside it."""
+    target = target.lstrip("/")
+    if page and target.startswith(page) and target != page:
+        link = target[len(page):]             # a file beside the page, such as a bundle's image
+    else:
+        link = "../" * page.count("/") + target
     return (link or "./") + (f"#{fragment}" if fragment else "")
 
 
