@@ -3,18 +3,19 @@ it all (or show it, with --dry-run) and report."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..config import Config
 from ..errors import Problem, SiteError
-from .aliases import Placed, keep_aliases, place
+from .aliases import Placed, built_by_us, keep_aliases, place
 from .convert import convert
 from .detect import detect
 from .hugo import read_hugo
 from .jekyll import read_jekyll
 from .links import LinkMap
-from .records import ARTICLE, JEKYLL, PAGE, MigrateOptions, MigrateReport, OldSite, Review
+from .records import ARTICLE, JEKYLL, PAGE, Asset, MigrateOptions, MigrateReport, OldSite, Review
 from .urls import address_key
 from .write import Planned, settle, write_all
 
@@ -28,6 +29,7 @@ def migrate(config: Config, path: Path, options: MigrateOptions) -> MigrateRepor
     root = path.resolve()
     old = (read_jekyll if generator == JEKYLL else read_hugo)(root, config_file)
     warnings = list(old.warnings)
+    old = dataclasses.replace(old, assets=_own_files_left_out(old, warnings))
     placed = keep_aliases(place(config, old.posts, warnings))
     links = link_map(old, placed)
     planned: list[Planned] = []
@@ -79,6 +81,19 @@ def link_map(old: OldSite, placed: list[Placed]) -> LinkMap:
     url = "" if placeholder else old.url
     files = frozenset(asset.target.removeprefix("static/") for asset in old.assets)
     return LinkMap(old.generator, old.base_path, url, by_address, by_name, files)
+
+
+def _own_files_left_out(old: OldSite, warnings: list[Problem]) -> tuple[Asset, ...]:
+    """The old site's static files, but those our build writes itself (robots.txt, 404.html)."""
+    kept = []
+    for asset in old.assets:
+        served = asset.target.removeprefix("static/")
+        if built_by_us(address_key(served)):
+            warnings.append(Problem(asset.path.relative_to(old.root).as_posix(), None,
+                                    f"not migrated: our build writes its own /{served}"))
+        else:
+            kept.append(asset)
+    return tuple(kept)
 
 
 def _check_targets(planned: list[Planned], root: Path, sources: dict[str, str]) -> None:
