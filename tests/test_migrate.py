@@ -178,7 +178,7 @@ def jekyll(tmp_path: Path) -> Path:
 @pytest.fixture
 def hugo(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "hugo", {**HUGO, "content/posts/second-note/photo.png": DOT,
-                                          "static/images/pic.png": DOT})
+                                          "static/images/pic.png": DOT, "static/robots.txt": "User-agent: *\n"})
 
 
 def run(ours: Path, old: Path, *options: str) -> subprocess.CompletedProcess:
@@ -304,7 +304,8 @@ def test_hugo_toml_front_matter_edited_in_place(ours: Path, hugo: Path) -> None:
     assert report.generator == "Hugo"
     assert [str(w) for w in report.warnings] == [
         "content/_index.md: is a section's list page: not migrated (our build makes its own lists)",
-        "content/widgets/index.md: is never published by Hugo (headless, or build.render: never): not migrated"]
+        "content/widgets/index.md: is never published by Hugo (headless, or build.render: never): not migrated",
+        "static/robots.txt: not migrated: our build writes its own /robots.txt"]
 
 
 def test_hugo_bundle_keeps_its_image_beside_it(ours: Path, hugo: Path) -> None:

@@ -47,9 +47,9 @@ def read_jekyll(root: Path, config_file: Path) -> OldSite:
         parts = rel.split("/")
         try:
             if "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
-                post = _post(root, rel, path, template, zone)
+                post = _post(rel, path, template, zone)
             else:
-                post = _page_or_asset(root, rel, path, template, assets, warnings)
+                post = _page_or_asset(rel, path, template, assets, warnings)
         except FrontMatterError as exc:
             failed.append(Problem(rel, exc.line, f"{exc}: not migrated"))
             continue
@@ -89,7 +89,7 @@ def _site_files(root: Path, settings: Mapping[str, Any]) -> Iterator[tuple[str, 
     exclude = tuple(str(x).strip("/") for x in (settings.get("exclude") or ())) + DEFAULT_EXCLUDE
     include = tuple(str(x).strip("/") for x in (settings.get("include") or ()))
     for folder, dirs, names in os.walk(root):
-        rel_folder = Path(folder).relative_to(root).as_posix().removeprefix(".").lstrip("/")
+        rel_folder = "" if Path(folder) == root else Path(folder).relative_to(root).as_posix()
         dirs[:] = sorted(d for d in dirs if _read(f"{rel_folder}/{d}".lstrip("/"), exclude, include, folder=True))
         for name in sorted(names):
             rel = f"{rel_folder}/{name}".lstrip("/")
@@ -109,7 +109,7 @@ def _read(rel: str, exclude: tuple[str, ...], include: tuple[str, ...], folder: 
     return not any(rel == x or rel.startswith(x + "/") or fnmatch.fnmatch(rel, x) for x in exclude)
 
 
-def _post(root: Path, rel: str, path: Path, template: str, zone: Any) -> Post | None:
+def _post(rel: str, path: Path, template: str, zone: Any) -> Post | None:
     """A post in _posts/ or a draft in _drafts/."""
     parts = rel.split("/")
     draft = "_drafts" in parts[:-1]
@@ -142,7 +142,7 @@ def _post(root: Path, rel: str, path: Path, template: str, zone: Any) -> Post | 
                 aliases=_redirects(values), added=added, names=names, folder="/".join(parts[:-1]))
 
 
-def _page_or_asset(root: Path, rel: str, path: Path, template: str, assets: list[Asset],
+def _page_or_asset(rel: str, path: Path, template: str, assets: list[Asset],
                    warnings: list[Problem]) -> Post | None:
     """A Markdown page with front matter; anything without front matter is a static file."""
     stem, ext = os.path.splitext(rel.rsplit("/", 1)[-1])

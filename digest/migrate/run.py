@@ -25,8 +25,8 @@ PLACEHOLDER_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "example.com", "exampl
 
 def migrate(config: Config, path: Path, options: MigrateOptions) -> MigrateReport:
     """Migrate the Jekyll or Hugo site at `path` into this site's content/ and static/."""
-    generator, config_file = detect(path)
     root = path.resolve()
+    generator, config_file = detect(root)
     old = (read_jekyll if generator == JEKYLL else read_hugo)(root, config_file)
     warnings = list(old.warnings)
     old = dataclasses.replace(old, assets=_own_files_left_out(old, warnings))
