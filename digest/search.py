@@ -1,0 +1,109 @@
+"""Stage 6b: the search index. Pagefind reads the new site's article and plain pages (those this
+build rendered, and the unchanged ones from the output folder) and gives back its bundle: one
+index per `<html lang>`, split in small chunks the search page loads only when a reader searches.
+
+The bundle's files go through `stage` like every page, so they are in the manifest, the link and
+weight checks and the atomic swap. When no indexed page changed, the bundle is reused as it is."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.metadata
+import posixpath
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .errors import SiteError
+from .links import LinkFacts
+from .plan import SEARCH_BUNDLE, PageSpec
+from .render import OutputFile
+
+INDEXED_TEMPLATES = frozenset({"article.html", "page.html"})
+# What the search page's script needs from the bundle; Pagefind's own UIs and its worker stay out.
+KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
+KEPT_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+
+
+class PageTap:
+    """Passes rendered files on to `stage` and keeps the bytes of the pages to index."""
+
+    def __init__(self, specs: Iterable[PageSpec]):
+        self.wanted = frozenset(s.path for s in specs if s.template in INDEXED_TEMPLATES)
+        self.keys: dict[str, str] = {}
+        self.contents: dict[str, bytes | None] = {}
+
+    def tap(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+        """Every file, unchanged; the indexed ones are noted on the way."""
+        for f in files:
+            if f.path in self.wanted:
+                self.keys[f.path] = f.key
+                self.contents[f.path] = f.content
+            yield f
+
+
+def bundle_key(tap: PageTap, base_url: str) -> str:
+    """One fingerprint for the whole bundle: every indexed page's key, the address, Pagefind's version."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(tap.keys):
+        digest.update(f"{path}\0{tap.keys[path]}\n".encode())
+    digest.update(f"{base_url}\0{pagefind_version()}".encode())
+    return "search:" + digest.hexdigest()
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version, or '' when the package is missing."""
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def search_files(tap: PageTap, output_dir: Path, base_path: str,
+                 previous: Mapping[str, str]) -> list[OutputFile]:
+    """The bundle's files: reused (content None) when the last bundle was made from the same
+    pages, else made again from every indexed page of the new site."""
+    key = bundle_key(tap, base_path)
+    kept = [path for path in previous if path.startswith(SEARCH_BUNDLE)]
+    if kept and all(previous[path] == key for path in kept):
+        return [OutputFile(path, key, None) for path in sorted(kept)]
+    pages = {}
+    for path in sorted(tap.keys):
+        content = tap.contents[path]
+        pages[path] = content if content is not None else (output_dir / path).read_bytes()
+    return [OutputFile(SEARCH_BUNDLE + name, key, data, LinkFacts(len(data)))
+            for name, data in sorted(run_pagefind(pages).items())]
+
+
+def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Index these pages (output path -> HTML) with Pagefind; its bundle's files by name."""
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SiteError.at("site.yaml", None, "search: the pagefind package is missing: run "
+                                              "`python3 -m pip install -r requirements.txt`, or set "
+                                              "'search: false'") from None
+    if get_executable() is None:
+        raise SiteError.at("site.yaml", None, "search: the Pagefind binary is missing: run "
+                                              "`python3 -m pip install 'pagefind[bin]'`, or set 'search: false'")
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
+        bundle = Path(folder) / "bundle"
+        asyncio.run(_index(PagefindIndex(IndexConfig(output_path=str(bundle))), pages))
+        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
+                if p.is_file() and _kept(p.relative_to(bundle).as_posix())}
+
+
+async def _index(index: Any, pages: Mapping[str, bytes]) -> None:
+    """Feed every page to one Pagefind service; leaving the block writes the bundle."""
+    async with index:
+        for path, content in pages.items():
+            url = "/" + posixpath.dirname(path) + "/" if path.endswith("/index.html") else "/" + path
+            await index.add_html_file(content=content.decode("utf-8"), url=url.replace("//", "/"),
+                                      source_path=path)
+
+
+def _kept(name: str) -> bool:
+    """Whether a bundle file is one the search page may load."""
+    return name in KEPT_FILES or name.endswith(KEPT_SUFFIXES)
