@@ -47,6 +47,18 @@ function item(data, filters) {
   return li;
 }
 
+// Each result's text is a separate small file: load five at a time, the next five on request.
+const PAGE = 5;
+const more = $("search-more");
+
+async function show(results) {
+  const shown = list.children.length;
+  const next = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
+  list.append(...next.map(item));
+  more.hidden = list.children.length >= results.length;
+  if (shown) list.children[shown].querySelector("a").focus();
+}
+
 async function run(script) {
   if (!query) return;
   status.textContent = script.dataset.searching;
@@ -55,8 +67,8 @@ async function run(script) {
     await pagefind.options({ basePath: script.dataset.bundle, baseUrl: script.dataset.base,
                              noWorker: true, excerptLength: 24 });
     const found = await pagefind.search(query, tag ? { filters: { tag } } : {});
-    const shown = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
-    list.replaceChildren(...shown.map(item));
+    await show(found.results);
+    more.onclick = () => show(found.results);
     status.textContent = script.dataset.count.replace("{count}", found.results.length);
     none.hidden = found.results.length > 0;
   } catch (error) {
