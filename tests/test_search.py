@@ -17,7 +17,8 @@ import pytest
 
 from conftest import ARTICLES, NOW, REPO, write_site
 from digest.errors import SiteError
-from digest.pipeline import BuildOptions, build
+from digest.pipeline import Builder, BuildOptions, build
+from digest.preview import quick_update
 from test_quality import AXE_LEVEL_AA, CHROMIUM, axe_violations, launch_chromium, unavailable
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -115,6 +116,21 @@ def test_a_missing_binary_is_one_clear_line(site: Path, monkeypatch: pytest.Monk
     assert not (site / "output").exists()
 
 
+def test_the_preview_indexes_after_the_full_rebuild_not_before_the_page(site: Path, tmp_path: Path) -> None:
+    """`serve`: the edited page is written alone first; the index follows in the full rebuild."""
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
+    builder.build()
+    bundle = tmp_path / "preview" / "pagefind"
+    before = {p.name for p in bundle.rglob("*")}
+    source = site / "content/2024/alpha.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("free advice", "free advice on remittances"),
+                      encoding="utf-8")
+    assert quick_update(builder, ["content/2024/alpha.md"]) == [ALPHA + "index.html"]
+    assert {p.name for p in bundle.rglob("*")} == before
+    report = builder.build()
+    assert report.timings["search"] > 0 and {p.name for p in bundle.rglob("*")} != before
+
+
 def test_every_header_has_a_plain_get_form(site: Path) -> None:
     build(site, BuildOptions(now=NOW))
     for path, action in (("index.html", "/digest/search/"), ("es/index.html", "/digest/es/search/")):
@@ -152,6 +168,9 @@ def test_the_tag_filter_narrows_the_results(page: Any, served: PagesServer) -> N
     page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
     assert titles(page) == ["Sample consulate extends hours"]
     assert page.input_value("#search-tag") == "consulates"
+    page.goto(served.base_url + "search/?q=hours")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert len(titles(page)) == 2
 
 
 def test_no_result_says_so_and_offers_the_tags(page: Any, served: PagesServer) -> None:
