@@ -22,7 +22,7 @@ from digest.preview import quick_update
 from test_quality import AXE_LEVEL_AA, CHROMIUM, axe_violations, launch_chromium, unavailable
 
 sys.path.insert(0, str(REPO / "bench"))
-from search_bytes import PagesServer, measure, search_bytes  # noqa: E402
+from search_bytes import PagesServer, measure  # noqa: E402
 
 FIRST_QUERY_KB = 130
 REPEAT_QUERY_KB = 40
