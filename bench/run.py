@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark build.py on synthetic corpora, optionally against Hugo and Pelican; prints a table.
 
-    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--peers] [--serve-latency] [--jobs N] [--keep]
+    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--peers] [--serve-latency] [--search-bytes] [--jobs N] [--keep]
 
 For each size: generate the corpus into bench/work/N/, then, `--repeat` times, build it cold
 (cache and output deleted), warm (nothing changed) and after a one-article edit, recording wall
@@ -42,6 +42,8 @@ SERVE_START_TIMEOUT = 60.0
 SERVE_EDIT_TIMEOUT = 60.0
 POLL_INTERVAL = 0.01
 SUMMARY = re.compile(r"wrote (\d+), kept (\d+), removed (\d+)")
+CHROMIUM = Path("/usr/bin/chromium")
+SEARCH_QUERIES = ("Examplecity", "scanner")  # a first query, then another on the same phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class SizeResult:
     versions: dict[str, str] = field(default_factory=dict)
     serve_latency: float | None = None
     serve_measured: bool = False
+    search_bytes: str = ""            # 'first / repeat' query in KB, or why it was not measured
 
 
 def log(message: str, started: float) -> None:
@@ -305,7 +308,34 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
         warm = result.ours.seconds.get("warm") or [1.0]
         result.serve_latency = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)), jobs=args.jobs)
         say(f"N={count}: serve latency {result.serve_latency}")
+    if args.search_bytes and not result.ours.problem:
+        result.search_bytes = measure_search_bytes(site)
+        say(f"N={count}: search bytes {result.search_bytes}")
     return result
+
+
+def measure_search_bytes(site: Path) -> str:
+    """A first and a repeat query on the built corpus in Chromium, as 'first / repeat' KB."""
+    from search_bytes import PagesServer, measure
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return "not measured: playwright is not installed"
+    if not CHROMIUM.exists():
+        return f"not measured: {CHROMIUM} is missing"
+    server = PagesServer(site / "output")
+    try:
+        rebuilt = run_measured(ours_command(site, None) + ["--base-url", server.base_url], REPO)
+        if rebuilt.returncode != 0:
+            return rebuilt.failure()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            first, repeat = measure(browser, server.base_url + "search/", *SEARCH_QUERIES)
+            browser.close()
+    finally:
+        server.close()
+    return f"{first.total / 1024:.1f} / {repeat.total / 1024:.1f}"
 
 
 def _site_timezone(site: Path) -> str:
@@ -373,6 +403,9 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
         rewritten = " / ".join(str(int(statistics.median(ours.rewritten[k]))) if ours.rewritten.get(k) else "—"
                                for k in ("warm", "edit"))
         rows.append(("files rewritten: warm / edit", rewritten, None, ["—"] * len(peers), [None] * len(peers)))
+        if result.search_bytes:
+            rows.append((f"search: first / repeat query (KB; {' / '.join(SEARCH_QUERIES)})", result.search_bytes,
+                         None, ["—"] * len(peers), [None] * len(peers)))
         if result.serve_measured:
             shown = f"{result.serve_latency:.3f}" if result.serve_latency is not None else "no answer"
             rows.append(("serve: save to updated page (s)", shown, None, ["—"] * len(peers), [None] * len(peers)))
@@ -394,6 +427,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--peers", action="store_true", help="also build cold with Hugo and Pelican")
     parser.add_argument("--serve-latency", action="store_true",
                         help="also time save-to-page with `build.py serve`")
+    parser.add_argument("--search-bytes", action="store_true",
+                        help="also measure a first and a repeat search query in Chromium (KB transferred)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep bench/work/ afterwards")

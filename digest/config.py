@@ -41,6 +41,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "markdown_extension_configs": ((dict,), {}),
     "tag_vocabulary": ((dict,), {}),
     "categories_as_tags": ((bool,), True),
+    "search": ((bool,), True),
 }
 
 
@@ -84,6 +85,7 @@ class Config:
     markdown_extension_configs: Mapping[str, Any]
     tag_vocabulary: Mapping[str, tuple[str, ...]]
     categories_as_tags: bool
+    search: bool                             # a Pagefind index and a search form on every page
     languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 

@@ -76,6 +76,16 @@ class ListContext:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchContext:
+    """The search page: its form, the tags to filter by, and where the index is."""
+
+    site: SiteInfo
+    tags: tuple[TagLink, ...]
+    head: Head
+    bundle: str               # the Pagefind bundle's path from the site root, e.g. 'pagefind/'
+
+
+@dataclass(frozen=True, slots=True)
 class TagsContext:
     site: SiteInfo
     tags: tuple[TagLink, ...]
@@ -171,4 +181,5 @@ class SitemapContext:
 
 
 Context = Union[ArticleContext, PageContext, ListContext, TagsContext, ArchiveContext, YearContext,
-                NotFoundContext, RedirectContext, FeedContext, SitemapContext, SitemapIndexContext]
+                NotFoundContext, RedirectContext, FeedContext, SitemapContext, SitemapIndexContext,
+                SearchContext]

@@ -41,6 +41,7 @@ class SiteInfo:
     publisher: str
     author: str
     nav: tuple[NavLink, ...]
+    search: bool = False      # the header has a search form
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,7 @@ def _edition(language: Language, articles: list[Article], names: Mapping[str, tu
                     base_path=config.base_path, language=language.code, home=prefix,
                     direction="rtl" if language.rtl else "ltr", locale=language.locale,
                     publisher=config.publisher or config.title, author=config.author,
-                    nav=tuple(NavLink(p.title, p.path) for p in pages))
+                    nav=tuple(NavLink(p.title, p.path) for p in pages), search=config.search)
     return Edition(
         language=language, info=info, articles=tuple(published), pages=tuple(pages), tags=tags,
         article_tags=article_tags, years=years,

@@ -132,10 +132,15 @@ def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> 
     the files fails, the staging folder is removed and the error goes on."""
     staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir)
     staged.discard()
-    previous = manifest.entries
+    staged.folder.mkdir(parents=True)
+    return stage_more(staged, files, manifest)
+
+
+def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) -> Staged:
+    """Add more files to a staging folder (the search index, made from the staged pages)."""
+    previous, output_dir = manifest.entries, staged.output_dir
     made: set[Path] = set()
     try:
-        staged.folder.mkdir(parents=True)
         for f in files:
             check_relative(f.path)
             if f.content is None:

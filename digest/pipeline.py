@@ -5,6 +5,7 @@
     model    articles              -> Site                model.build_site
     plan     Site                  -> Planned             plan.plan_site
     render   PageSpecs             -> OutputFiles + links render.render_site, staged by output.stage
+    search   staged pages          -> Pagefind bundle     search.search_files, staged too
     verify   links and weights     -> Verdict             links.verify
     commit   staged files          -> output/             output.commit
 
@@ -27,10 +28,11 @@ from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .links import LinkFacts, Verdict, link_line, verify
 from .model import Site, build_site
-from .output import Manifest, WriteReport, check_output_dir, commit, stage
+from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
+from .search import PageTap, search_files
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
 
@@ -207,10 +209,16 @@ class Builder:
     def _write(self, planned: Planned, timings: Timings) -> BuildReport:
         """Render, verify and commit a planned site."""
         check_output_dir(self.output_dir, self.root)
-        manifest = self._manifest(planned.loaded.config)
+        config = planned.loaded.config
+        manifest = self._manifest(config)
+        previous = self._previous(manifest)
+        pages = PageTap(planned.specs)
         with timings.step("render"):
-            staged = stage(self._render(planned, self._previous(manifest)), self.output_dir, manifest)
+            staged = stage(pages.tap(self._render(planned, previous)), self.output_dir, manifest)
         try:
+            if config.search:
+                with timings.step("search"):
+                    stage_more(staged, search_files(pages, self.output_dir, config.base_path, previous), manifest)
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
             with timings.step("commit"):

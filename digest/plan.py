@@ -11,12 +11,14 @@ from typing import Any, Iterator, Mapping
 
 from .content import Article
 from .contexts import (ArchiveContext, ArticleContext, Context, FeedContext, Head, ListContext, MonthLink,
-                       MonthPreview, NotFoundContext, PageContext, RedirectContext, SitemapContext, SitemapEntry,
-                       SitemapIndexContext, TagsContext, Version, YearContext, YearLink)
+                       MonthPreview, NotFoundContext, PageContext, RedirectContext, SearchContext, SitemapContext,
+                       SitemapEntry, SitemapIndexContext, TagsContext, Version, YearContext, YearLink)
 from .errors import Problem, SiteError
 from .i18n import MissingString, Strings
 from .model import Edition, Month, Pager, Site, SiteInfo, Tag, TagLink, Year
 from .slugs import slugify
+
+SEARCH_BUNDLE = "pagefind/"  # where the search index lives, from the site root
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,16 @@ def not_found_page(scope: Scope) -> PageSpec:
                          f"{home}404.html", noindex=True)))
 
 
+def search_page(scope: Scope) -> PageSpec:
+    """/search/: reads `q` and asks the Pagefind index in the browser; noindex, since its
+    content is the reader's query, not ours."""
+    info, home = scope.info, scope.info.home
+    return PageSpec(f"{home}search/index.html", "the search page" + _in(scope), "search.html", SearchContext(
+        info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
+        scope.head(("search",), f"{scope.t('search')} | {info.title}", scope.t("search_description", site=info.title),
+                   f"{home}search/", noindex=True), SEARCH_BUNDLE))
+
+
 def redirects(scope: Scope, article: Article) -> Iterator[PageSpec]:
     """A small page at each of an article's old addresses (`aliases:`) that sends readers on."""
     info = scope.info
@@ -240,6 +252,8 @@ def plan_edition(scope: Scope, bundles: Mapping[str, Mapping[str, bytes]]) -> li
         for month in year.months:
             specs += month_pages(scope, month)
     specs.append(not_found_page(scope))
+    if scope.site.config.search:
+        specs.append(search_page(scope))
     specs.append(feed_spec(scope, f"{scope.info.home}feed.xml", scope.info.title, scope.info.home,
                            edition.articles, "the site feed" + _in(scope)))
     return specs
@@ -253,7 +267,7 @@ def address_book(site: Site, strings: Strings) -> dict[tuple, dict[str, str]]:
         for article in edition.articles + edition.pages:
             book[("article", article.key)][code] = article.path
         for identity, path in (((("tags",), f"{home}tags/"), (("archive",), f"{home}archive/"),
-                                (("404",), f"{home}404.html"))):
+                                (("404",), f"{home}404.html"), (("search",), f"{home}search/"))):
             book[identity][code] = path
         for pager in edition.front_pagers:
             book[("front", pager.number)][code] = pager.path

@@ -1,0 +1,223 @@
+"""Search: the Pagefind index the build makes, and the search page in a real browser.
+
+The sample site (English and Spanish) is built under /digest/ and searched in Debian's
+Chromium; the 1,000-article benchmark corpus is built too, to hold the first and repeat query
+to their byte budgets. Browser checks skip where Chromium or Playwright is missing, but fail
+under CI=true."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ARTICLES, NOW, REPO, write_site
+from digest.errors import SiteError
+from digest.pipeline import Builder, BuildOptions, build
+from digest.preview import quick_update
+from test_quality import AXE_LEVEL_AA, CHROMIUM, axe_violations, launch_chromium, unavailable
+
+sys.path.insert(0, str(REPO / "bench"))
+from search_bytes import PagesServer, measure  # noqa: E402
+
+FIRST_QUERY_KB = 130
+REPEAT_QUERY_KB = 40
+ALPHA = "2024/11/examplecity-opens-a-legal-clinic/"
+SEARCH_ARTICLES = {
+    **ARTICLES,
+    "content/2024/remit.md": """\
+        ---
+        title: Sample remittance office cuts its fees
+        date: 2024-12-10
+        tags: [remittances]
+        ---
+        Remittances sent from the fictional office now cost less.
+        """,
+    "content/2024/remit.es.md": """\
+        ---
+        title: Una oficina de ejemplo abarata las remesas
+        date: 2024-12-10
+        tags: [remesas]
+        ---
+        Las remesas enviadas desde la oficina ficticia cuestan menos. Sin riesgo de deportación.
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesServer]:
+    """The sample site, built for and served at http://127.0.0.1:PORT/digest/."""
+    tmp = tmp_path_factory.mktemp("search")
+    site = write_site(tmp / "site", SEARCH_ARTICLES)
+    server = PagesServer(tmp / "out")
+    build(site, BuildOptions(output=tmp / "out", now=NOW, base_url=server.base_url, use_cache=False, workers=1))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        import axe_playwright_python  # noqa: F401
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright or axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    yield context.new_page()
+    context.close()
+
+
+def titles(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#search-results .item-title a", "links => links.map(a => a.textContent)")
+
+
+# ---------------------------------------------------------------------------- the build
+
+def test_the_index_is_built_per_language_and_reused_when_nothing_changed(site: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    entry = (site / "output" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    assert '"en"' in entry and '"es"' in entry
+    assert not (site / "output" / "pagefind" / "pagefind-ui.js").exists()  # only what our page loads
+    again = build(site, BuildOptions(now=NOW))
+    assert again.write.written == 0 and again.timings["search"] < 0.5
+
+
+def test_search_false_writes_no_index_and_no_form(site: Path) -> None:
+    yaml = site / "site.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    assert not (site / "output" / "pagefind").exists() and not (site / "output" / "search").exists()
+    assert "site-search" not in (site / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_binary_is_one_clear_line(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pagefind.service
+
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(SiteError) as caught:
+        build(site, BuildOptions(now=NOW, use_cache=False))
+    assert [str(p) for p in caught.value.problems] == [
+        "site.yaml: search: the Pagefind binary is missing: run `python3 -m pip install 'pagefind[bin]'` "
+        "(requirements.txt), or set 'search: false'"]
+    assert not (site / "output").exists()
+
+
+def test_the_preview_indexes_after_the_full_rebuild_not_before_the_page(site: Path, tmp_path: Path) -> None:
+    """`serve`: the edited page is written alone first; the index follows in the full rebuild."""
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
+    builder.build()
+    bundle = tmp_path / "preview" / "pagefind"
+    before = {p.name for p in bundle.rglob("*")}
+    source = site / "content/2024/alpha.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("free advice", "free advice on remittances"),
+                      encoding="utf-8")
+    assert quick_update(builder, ["content/2024/alpha.md"]) == [ALPHA + "index.html"]
+    assert {p.name for p in bundle.rglob("*")} == before
+    report = builder.build()
+    assert report.timings["search"] > 0 and {p.name for p in bundle.rglob("*")} != before
+
+
+def test_every_header_has_a_plain_get_form(site: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    for path, action in (("index.html", "/digest/search/"), ("es/index.html", "/digest/es/search/")):
+        html = (site / "output" / path).read_text(encoding="utf-8")
+        assert f'<form class="site-search" role="search" action="{action}"' in html
+        assert '<input id="site-search-q" name="q" type="search"' in html
+        assert "<script" not in html.replace('<script type="application/ld+json">', "")
+
+
+# ---------------------------------------------------------------------------- the browser
+
+def test_english_search_finds_the_article_with_the_match_marked(page: Any, served: PagesServer) -> None:
+    page.goto(served.base_url + "search/?q=remittances")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert titles(page) == ["Sample remittance office cuts its fees"]
+    assert page.inner_text("#search-status") == "Results: 1"
+    assert page.get_attribute("#search-status", "aria-live") == "polite"
+    assert page.inner_text("#search-results mark").lower().startswith("remittance")
+    assert page.inner_text("#search-results .meta") == "10 December 2024"
+    assert page.get_attribute("#search-results a", "href") == "/digest/2024/12/sample-remittance-office-cuts-its-fees/"
+    assert page.is_hidden("#search-nojs") and page.input_value("#search-q") == "remittances"
+    assert axe_violations(page, AXE_LEVEL_AA) == []
+
+
+@pytest.mark.parametrize("query", ["remesa", "REMESAS", "deportacion"])
+def test_spanish_search_stems_and_folds_accents_and_case(page: Any, served: PagesServer, query: str) -> None:
+    page.goto(served.base_url + f"es/search/?q={query}")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert titles(page) == ["Una oficina de ejemplo abarata las remesas"]
+    assert page.inner_text("#search-status") == "Resultados: 1"
+
+
+def test_the_tag_filter_narrows_the_results(page: Any, served: PagesServer) -> None:
+    page.goto(served.base_url + "search/?q=hours&tag=consulates")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert titles(page) == ["Sample consulate extends hours"]
+    assert page.input_value("#search-tag") == "consulates"
+    page.goto(served.base_url + "search/?q=hours")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert len(titles(page)) == 2
+
+
+def test_no_result_says_so_and_offers_the_tags(page: Any, served: PagesServer) -> None:
+    page.goto(served.base_url + "search/?q=zzqxj")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert page.inner_text("#search-status") == "Results: 0"
+    assert page.is_visible("#search-none")
+    assert page.get_attribute("#search-none a", "href") == "/digest/tags/"
+
+
+def test_without_javascript_the_form_still_leads_to_the_search_page(browser: Any, served: PagesServer) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(served.base_url + ALPHA)
+    page.fill("#site-search-q", "remittances")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/digest/search/?q=remittances")
+    assert page.is_visible("#search-nojs")
+    links = page.eval_on_selector_all("#search-nojs a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == ["/digest/tags/", "/digest/archive/"]
+    context.close()
+
+
+def test_an_article_page_loads_nothing_of_the_index(page: Any, served: PagesServer) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served.base_url + ALPHA)
+    page.wait_for_load_state("networkidle")
+    assert requests and not [r for r in requests if "/pagefind/" in r or r.endswith(".js")]
+
+
+@pytest.fixture(scope="module")
+def benchmark_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesServer]:
+    """The 1,000-article benchmark corpus, built and served."""
+    tmp = tmp_path_factory.mktemp("bench")
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "1000", str(tmp / "site")], check=True,
+                   capture_output=True)
+    server = PagesServer(tmp / "out")
+    build(tmp / "site", BuildOptions(output=tmp / "out", now=NOW, base_url=server.base_url, use_cache=False))
+    yield server
+    server.close()
+
+
+def test_query_bytes_stay_within_budget_on_the_benchmark_site(browser: Any, benchmark_site: PagesServer) -> None:
+    first, repeat = measure(browser, benchmark_site.base_url + "search/", "Examplecity", "scanner")
+    print(f"\nsearch on 1,000 articles: first query {first.total / 1024:.1f} KB, "
+          f"repeat query {repeat.total / 1024:.1f} KB")
+    assert first.results > 0 and repeat.results > 0
+    assert first.total <= FIRST_QUERY_KB * 1024, first.files
+    assert repeat.total <= REPEAT_QUERY_KB * 1024, repeat.files
