@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark build.py on synthetic corpora, optionally against Hugo and Pelican; prints a table.
 
-    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--peers] [--serve-latency] [--search-bytes] [--jobs N] [--keep]
+    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--peers] [--bilingual] [--serve-latency]
+                        [--search-bytes] [--jobs N] [--work DIR] [--keep]
 
-For each size: generate the corpus into bench/work/N/, then, `--repeat` times, build it cold
+For each size: generate the corpus into bench/work/N/ (or DIR/N/), then, `--repeat` times, build it cold
 (cache and output deleted), warm (nothing changed) and after a one-article edit, recording wall
 time and the peak memory of the build. With --peers the same articles are built cold by Hugo
-and Pelican in the same rounds. Progress goes to stderr, the markdown table to stdout.
+and Pelican in the same rounds. With --bilingual the same articles plus a Spanish version of
+each (bench/generate.py --translations es) are built in the same rounds, and the table gives
+bilingual / monolingual ratios. Progress goes to stderr, the markdown table to stdout.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from generate import edit_article, make_articles, write_site
+from generate import edit_article, make_articles, make_translations, write_site
 from peers import Peer, describe, hugo_peer, pelican_peer, write_hugo_site, write_pelican_site
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 WORK = BENCH / "work"
+WORK_MARKER = ".bench-work"  # in every work folder; only such a folder is ever deleted
 BUILD_TIMEOUT = 1800.0     # seconds: a build slower than this is stopped and reported as failed
 SERVE_START_TIMEOUT = 60.0
 SERVE_EDIT_TIMEOUT = 60.0
@@ -54,6 +58,7 @@ class Run:
     max_rss_mb: float
     returncode: int
     output: str
+    cpu: tuple[float, float] = (0.0, 0.0)   # user and system seconds of the process and its children
 
     def failure(self) -> str:
         """A one-line reason for the table; empty when the run succeeded."""
@@ -71,6 +76,7 @@ class Samples:
 
     seconds: dict[str, list[float]] = field(default_factory=dict)
     memory_mb: list[float] = field(default_factory=list)
+    cpu: list[tuple[float, float]] = field(default_factory=list)   # cold builds: (user, system) seconds
     rewritten: dict[str, list[int]] = field(default_factory=dict)
     files: int | None = None
     problem: str = ""
@@ -79,6 +85,7 @@ class Samples:
         self.seconds.setdefault(kind, []).append(run.seconds)
         if kind == "cold":
             self.memory_mb.append(run.max_rss_mb)
+            self.cpu.append(run.cpu)
         if match := SUMMARY.search(run.output):
             self.rewritten.setdefault(kind, []).append(int(match.group(1)))
 
@@ -94,6 +101,7 @@ class SizeResult:
     serve_latency: float | None = None
     serve_measured: bool = False
     search_bytes: str = ""            # 'first / repeat' query in KB, or why it was not measured
+    bilingual: Samples | None = None        # the same articles, each with a Spanish version
 
 
 def log(message: str, started: float) -> None:
@@ -125,7 +133,7 @@ def run_measured(command: Sequence[str], cwd: Path, timeout: float = BUILD_TIMEO
     rss_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     if process.returncode < 0 and timer.finished.is_set():
         text += f"\nstopped after {timeout:.0f} s"
-    return Run(seconds, rss_mb, process.returncode, text)
+    return Run(seconds, rss_mb, process.returncode, text, (usage.ru_utime, usage.ru_stime))
 
 
 def _stop_group(pid: int) -> None:
@@ -275,7 +283,7 @@ def _stop_server(server: subprocess.Popen) -> None:
 
 def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None]) -> SizeResult:
     """Generate one corpus and measure everything asked for on it."""
-    folder = WORK / str(count)
+    folder = args.work / str(count)
     remove(folder)
     say(f"N={count}: generating")
     articles = make_articles(count, args.seed)
@@ -283,6 +291,11 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     write_site(articles, site)
     edited = site / articles[len(articles) // 2].source
     result = SizeResult(count, Samples(), {})
+    bilingual = folder / "bilingual"
+    if args.bilingual:
+        say(f"N={count}: generating the bilingual corpus ({count} articles + {count} in Spanish)")
+        write_site(articles, bilingual, translations=make_translations(articles, "es", args.seed))
+        result.bilingual = Samples()
     peers: list[Peer] = []
     if args.peers:
         timezone = _site_timezone(site)
@@ -298,8 +311,15 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     del articles
     for round_index in range(args.repeat):
         say(f"N={count}: round {round_index + 1} of {args.repeat}")
-        if not result.ours.problem:
-            measure_ours(site, edited, round_index + 1, args.jobs, result.ours, say)
+        corpora = [(site, edited, result.ours, "")]
+        if result.bilingual is not None:
+            # The same edited original; the order alternates so neither corpus always goes first.
+            corpora.append((bilingual, bilingual / edited.relative_to(site), result.bilingual, "[bilingual] "))
+            corpora = corpora[::-1] if round_index % 2 else corpora
+        for corpus, changed, samples, name in corpora:
+            if not samples.problem:
+                measure_ours(corpus, changed, round_index + 1, args.jobs, samples,
+                             lambda message, name=name: say(name + message))
         for peer in peers:
             if not result.peers[peer.name].problem:
                 measure_peer(peer, result.peers[peer.name], say)
@@ -358,6 +378,56 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
     return f"{ours / theirs:.2f}" if ours is not None and theirs else "—"
 
 
+def _cpu(samples: Samples) -> str:
+    """Median user and system CPU seconds of the cold builds (the build and its workers)."""
+    if not samples.cpu:
+        return "—"
+    return (f"{statistics.median(u for u, _ in samples.cpu):.1f} / "
+            f"{statistics.median(s for _, s in samples.cpu):.1f}")
+
+
+def _paired_values(mono: list[float], bi: list[float]) -> str:
+    """bi / mono: the ratio of the medians, then the median and range of the ratios of the
+    builds made in the same round, which a noisy machine slows alike."""
+    if not mono or not bi:
+        return "—"
+    shown = f"{statistics.median(bi) / statistics.median(mono):.2f}"
+    rounds = [b / m for m, b in zip(mono, bi)]
+    if len(rounds) > 1:
+        shown += f" (same round: median {statistics.median(rounds):.2f}, {min(rounds):.2f}–{max(rounds):.2f})"
+    return shown
+
+
+def _paired(ours: Samples, bilingual: Samples, kind: str) -> str:
+    return _paired_values(ours.seconds.get(kind, []), bilingual.seconds.get(kind, []))
+
+
+def _bilingual_rows(ours: Samples, bilingual: Samples) -> list[tuple[str, str]]:
+    """The bilingual corpus's own rows, then its ratios to the monolingual one."""
+    if bilingual.problem:
+        return [("bilingual (en + es) builds", bilingual.problem.replace("|", "/"))]
+    rows = [(f"bilingual (en + es): {label}", _seconds(bilingual.seconds.get(kind, [])))
+            for kind, label in (("cold", "cold build (s)"), ("warm", "warm build, nothing changed (s)"),
+                                ("edit", "one article edited, then build (s)"))]
+    memory = _median(bilingual.memory_mb)
+    rows.append(("bilingual (en + es): cold build peak memory, largest process (MB)",
+                 f"{memory:.0f}" if memory else "—"))
+    rows.append(("bilingual (en + es): cold build CPU, user / system (s)", _cpu(bilingual)))
+    rows.append(("bilingual (en + es): files in output", str(bilingual.files) if bilingual.files is not None else "—"))
+    rows.append(("bilingual (en + es): files rewritten: warm / edit",
+                 " / ".join(str(int(statistics.median(bilingual.rewritten[k]))) if bilingual.rewritten.get(k) else "—"
+                            for k in ("warm", "edit"))))
+    if ours.problem:
+        return rows
+    for kind, label in (("cold", "cold"), ("warm", "warm"), ("edit", "edit")):
+        rows.append((f"bilingual / monolingual: {label} build time", _paired(ours, bilingual, kind)))
+    rows.append(("bilingual / monolingual: cold build user CPU",
+                 _paired_values([u for u, _ in ours.cpu], [u for u, _ in bilingual.cpu])))
+    if ours.files and bilingual.files:
+        rows.append(("bilingual / monolingual: files in output", f"{bilingual.files / ours.files:.2f}"))
+    return rows
+
+
 def _or_problem(problem: str, cell: str, row: int) -> str:
     if not problem:
         return cell
@@ -398,6 +468,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
         rows.append(("cold build peak memory, largest process (MB)", f"{memory:.0f}" if memory else "—", memory,
                      [f"{_median(p.memory_mb):.0f}" if p.memory_mb else "—" for p in peers],
                      [_median(p.memory_mb) for p in peers]))
+        rows.append(("cold build CPU, user / system (s)", _cpu(ours), None, [_cpu(p) for p in peers],
+                     [None] * len(peers)))
         rows.append(("files in output", str(ours.files) if ours.files is not None else "—", None,
                      [str(p.files) if p.files is not None else "—" for p in peers], [None] * len(peers)))
         rewritten = " / ".join(str(int(statistics.median(ours.rewritten[k]))) if ours.rewritten.get(k) else "—"
@@ -416,6 +488,9 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
                 cells += [_or_problem(peer.problem, cell, index),
                           "—" if peer.problem or ours.problem else _ratio(ours_value, value)]
             lines.append("| " + " | ".join(cells) + " |")
+        if result.bilingual is not None:
+            for label, shown in _bilingual_rows(ours, result.bilingual):
+                lines.append("| " + " | ".join([f"{result.articles:,}", label, shown] + ["—", "—"] * len(peers)) + " |")
     return "\n".join(lines)
 
 
@@ -425,13 +500,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported (default 3)")
     parser.add_argument("--peers", action="store_true", help="also build cold with Hugo and Pelican")
+    parser.add_argument("--bilingual", action="store_true",
+                        help="also build the same articles each with a Spanish version, in the same rounds, "
+                             "and give bilingual / monolingual ratios")
     parser.add_argument("--serve-latency", action="store_true",
                         help="also time save-to-page with `build.py serve`")
     parser.add_argument("--search-bytes", action="store_true",
                         help="also measure a first and a repeat search query in Chromium (KB transferred)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--keep", action="store_true", help="keep bench/work/ afterwards")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="an empty or new folder where corpora are generated and built, e.g. on a RAM disk "
+                             "to leave the disk out (default bench/work/; deleted afterwards unless --keep)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
     args = parser.parse_args(argv)
     try:
         args.size_list = [int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()]
@@ -439,6 +520,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--sizes: '{args.sizes}' should be numbers separated by commas, like 1000,10000")
     if not args.size_list or min(args.size_list) < 1 or args.repeat < 1:
         parser.error("--sizes and --repeat need numbers of at least 1")
+    args.work = args.work.resolve()
+    if args.work.exists() and any(args.work.iterdir()) and not (args.work / WORK_MARKER).is_file():
+        parser.error(f"--work: {args.work} is not empty and was not made by bench/run.py: choose another folder")
     return args
 
 
@@ -449,15 +533,17 @@ def main(argv: list[str] | None = None) -> int:
     say = functools.partial(log, started=started)
     load_start = os.getloadavg()[0]
     results = []
+    args.work.mkdir(parents=True, exist_ok=True)
+    (args.work / WORK_MARKER).write_text("made by bench/run.py; deleted after the run\n", encoding="utf-8")
     try:
         for count in args.size_list:
             results.append(bench_size(count, args, say))
     finally:
         if not args.keep:
-            remove(WORK)
+            remove(args.work)
     say("done")
     print(format_table(results, args, (load_start, os.getloadavg()[0])))
-    return 1 if any(r.ours.problem for r in results) else 0
+    return 1 if any(r.ours.problem or (r.bilingual and r.bilingual.problem) for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ can reuse in one record, `Kept`, so `serve` rebuilds only what changed."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -140,6 +141,17 @@ class Timings(dict):
             yield
         finally:
             self[name] = self.get(name, 0.0) + time.perf_counter() - start
+
+
+def keep_from_collector() -> None:
+    """Move every object alive now out of the cyclic garbage collector's sight (gc.freeze).
+
+    What a step makes (articles, site, plan) lives until the build ends. A full collection
+    looks at every tracked object, and their number grows with the site, as does the number of
+    full collections: on the 20,000-article benchmark they took four to five times as long as
+    on 10,000 articles, and freed nothing. Frozen objects are still freed when nothing refers
+    to them; the next build's gc.unfreeze() hands them back to the collector."""
+    gc.freeze()
 
 
 def build_time(now: datetime | None = None) -> datetime:
@@ -272,11 +284,16 @@ class Builder:
     # ------------------------------------------------------------------ the steps
 
     def _plan(self, timings: Timings) -> Planned:
+        # What each step makes lives until the build ends: once made, it is frozen out of the
+        # collector's sight (see keep_from_collector). What the last build froze is handed back
+        # first, so a long `serve` session collects its garbage as before.
+        gc.unfreeze()
         with timings.step("config"):
             config = self.load_config()
             strings = load_strings(config)
         with timings.step("read"):
             loaded = self._read(config)
+        keep_from_collector()
         try:
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
@@ -284,8 +301,10 @@ class Builder:
                 if not site.articles:
                     raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                         "drafts or dated in the future (see --drafts and --future)")
+            keep_from_collector()
             with timings.step("plan"):
                 specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles)))
+            keep_from_collector()
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
         return Planned(loaded, strings, site, specs)
