@@ -32,9 +32,13 @@ from .output import Manifest, WriteReport, check_output_dir, commit, stage, stag
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
+from .encode import COPIED, RASTER
+from .images import ImagesDone, process_images
 from .search import PageTap, search_files
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
+
+IMAGE_SUFFIXES = RASTER + COPIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class Planned:
     strings: Strings
     site: Site
     specs: tuple[PageSpec, ...]
+    images: ImagesDone | None = None
 
     def origins(self) -> dict[str, str]:
         """Output path -> the source that asked for it, for messages."""
@@ -121,6 +126,9 @@ class BuildReport:
         if self.verdict.heaviest:
             weight, page = self.verdict.heaviest[0]
             line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page})"
+        images = self.planned.images
+        if images is not None and (images.encoded or images.reused):
+            line += f"; images: {images.encoded} encoded, {images.reused} reused"
         if len(site.editions) > 1:
             found = counts(table(site))
             line += f"; translations: {found['missing']} missing, {found['stale']} stale"
@@ -166,15 +174,16 @@ def static_files(config: Config) -> dict[str, bytes]:
 
 def bundle_files(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[str, bytes]]:
     """For each article written as a folder (`content/2024/x/index.md`), the other files in that
-    folder (its images), by their path inside it."""
+    folder, by their path inside it. Images are left to the images step, which writes them
+    encoded and without their metadata, never as they are."""
     found: dict[str, dict[str, bytes]] = {}
     for article in articles:
         if not article.source.endswith("/index.md"):
             continue
         folder = config.root / article.source.removesuffix("index.md")
         files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.suffix != ".md" and not any(part.startswith((".", "_")) for part in
-                                                                  p.relative_to(folder).parts)}
+                 if p.is_file() and p.suffix != ".md" and p.suffix.lower() not in IMAGE_SUFFIXES
+                 and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)}
         if files:
             found[article.source] = {name: path.read_bytes() for name, path in files.items()}
     return found
@@ -278,6 +287,9 @@ class Builder:
         with timings.step("read"):
             loaded = self._read(config)
         try:
+            with timings.step("images"):
+                images = process_images(config, loaded.articles, self.workers)
+                loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
                                   drafts=self.options.drafts, future=self.options.future)
@@ -285,10 +297,11 @@ class Builder:
                     raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                         "drafts or dated in the future (see --drafts and --future)")
             with timings.step("plan"):
-                specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles)))
+                specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),
+                                        images.files))
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
-        return Planned(loaded, strings, site, specs)
+        return Planned(loaded, strings, site, specs, images)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:

@@ -218,9 +218,11 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
 
 
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
-              bundles: Mapping[str, Mapping[str, bytes]]) -> list[PageSpec]:
+              bundles: Mapping[str, Mapping[str, bytes]],
+              generated: Mapping[str, tuple[bytes, str]] | None = None) -> list[PageSpec]:
     """Every output file the site needs, in every language, with collisions reported.
-    `bundles` gives, per article source, the files beside its index.md."""
+    `bundles` gives, per article source, the files beside its index.md; `generated`, the
+    images and share cards made for the site (path -> bytes and the file that asked)."""
     addresses = address_book(site, strings)
     specs: list[PageSpec] = []
     try:
@@ -231,6 +233,7 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
                            f"{exc.args[0]}: the engine needs it for page titles") from None
     specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
+    specs += (PageSpec(path, origin, data=data) for path, (data, origin) in (generated or {}).items())
     check_collisions(specs)
     return specs
 
