@@ -56,7 +56,8 @@ class Article:
     image_alt: str = ""
     image_credit: str = ""
     lead: str = ""                  # the lead photo's <figure>, made by the images step
-    lead_file: str = ""             # the lead photo's largest encoded file, for the share card
+    lead_file: str = ""             # the lead photo's source file and its encoded key, for the share card
+    lead_key: str = ""
     lead_alt: str = ""
     card: str = ""                  # the share card's output path (og:image), made by the cards step
     card_alt: str = ""

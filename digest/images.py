@@ -212,12 +212,12 @@ def _rewrite(config: Config, article: Article, uses: list[ImageUse], prepared: M
     body = _IMG.sub(replace, article.body)
     lead = next((u for u in uses if u.lead), None)
     lead_html = figure(picture(base, lead, prepared[lead.path]), lead) if lead and lead.path else ""
-    lead_file = ""
+    lead_file = lead_key = ""
     if lead and lead.path and prepared[lead.path].encoded is not None:
-        record = prepared[lead.path].encoded
-        lead_file = str(record.file(config.cache_dir / "images", record.widths[-1], record.formats[-1]))
+        lead_file, lead_key = str(lead.path), prepared[lead.path].encoded.key  # type: ignore[union-attr]
     digest = hashlib.blake2b((article.digest + body + lead_html).encode(), digest_size=16).hexdigest()
     return dataclasses.replace(article, body=body, lead=lead_html, digest=digest, lead_file=lead_file,
+                               lead_key=lead_key,
                                lead_alt="" if not lead or lead.alt == DECORATIVE else lead.alt)
 
 

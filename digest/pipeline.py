@@ -32,6 +32,7 @@ from .output import Manifest, WriteReport, check_output_dir, commit, stage, stag
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
+from .cards import make_cards
 from .encode import COPIED, RASTER
 from .images import ImagesDone, process_images
 from .search import PageTap, search_files
@@ -289,7 +290,8 @@ class Builder:
         try:
             with timings.step("images"):
                 images = process_images(config, loaded.articles, self.workers)
-                loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
+                cards = make_cards(config, strings, images.articles, self.workers)
+                loaded = Loaded(config, cards.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
                                   drafts=self.options.drafts, future=self.options.future)
@@ -298,7 +300,7 @@ class Builder:
                                                         "drafts or dated in the future (see --drafts and --future)")
             with timings.step("plan"):
                 specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),
-                                        images.files))
+                                        {**images.files, **cards.files}, cards.site_cards))
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
         return Planned(loaded, strings, site, specs, images)

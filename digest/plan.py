@@ -30,6 +30,7 @@ class Scope:
     edition: Edition
     strings: Strings
     addresses: Mapping[tuple, Mapping[str, str]]
+    card: str = ""            # this language's share card, for pages without their own
 
     @property
     def info(self) -> SiteInfo:
@@ -47,6 +48,8 @@ class Scope:
                                  e.language.code in found, e.language.code == lang)
                          for e in self.site.editions)
         original = more.pop("original", None) or self.site.config.language
+        more.setdefault("image", self.card)
+        more.setdefault("image_alt", self.info.title if self.card else "")
         return Head(title, description, path, versions=versions,
                     x_default=found.get(original, found.get(lang, path)), **more)
 
@@ -71,7 +74,8 @@ def article_spec(scope: Scope, article: Article) -> PageSpec:
     original_lang = _lang_of(site, article.key)
     original = site.versions.get(article.key, {}).get(original_lang) if article.translation_of else None
     head = scope.head(("article", article.key), f"{article.title} | {info.title}", article.summary, article.path,
-                      kind=kind, original=original_lang)
+                      kind=kind, original=original_lang, image=article.card or scope.card,
+                      image_alt=article.card_alt if article.card else info.title)
     stale = article.source in site.stale
     if article.is_page:
         return PageSpec(article.output_file, article.source, "page.html",
@@ -219,7 +223,8 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
 
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
               bundles: Mapping[str, Mapping[str, bytes]],
-              generated: Mapping[str, tuple[bytes, str]] | None = None) -> list[PageSpec]:
+              generated: Mapping[str, tuple[bytes, str]] | None = None,
+              site_cards: Mapping[str, str] | None = None) -> list[PageSpec]:
     """Every output file the site needs, in every language, with collisions reported.
     `bundles` gives, per article source, the files beside its index.md; `generated`, the
     images and share cards made for the site (path -> bytes and the file that asked)."""
@@ -227,7 +232,8 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
     specs: list[PageSpec] = []
     try:
         for edition in site.editions:
-            specs += plan_edition(Scope(site, edition, strings, addresses), bundles)
+            card = (site_cards or {}).get(edition.language.code, "")
+            specs += plan_edition(Scope(site, edition, strings, addresses, card), bundles)
     except MissingString as exc:
         raise SiteError.at(f"layouts/i18n/{site.config.language}.yaml", None,
                            f"{exc.args[0]}: the engine needs it for page titles") from None
