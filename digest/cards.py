@@ -128,7 +128,7 @@ def _texts(image: Any, job: CardJob, fonts: tuple[Path, Path]) -> None:
     for line in _wrap(job.headline, bold, WIDTH - 2 * margin, options)[:4]:
         draw.text((x, y), line, font=bold, fill=INK, anchor=anchor, **options)
         y += 80
-    footer = " · ".join(part for part in (job.site, job.date) if part)
+    footer = " – ".join(part for part in (job.site, job.date) if part)  # a dot reads as an Arabic zero
     for line in _wrap(footer, regular, WIDTH - 2 * margin, options)[:2]:
         draw.text((x, max(y + 20, HEIGHT - 140)), line, font=regular, fill=INK, anchor=anchor, **options)
         y += 48
