@@ -83,6 +83,7 @@ def _use(config: Config, source: str, line: int | None, written: str, alt: str, 
          lead: bool, shown_in: str) -> ImageUse | Problem:
     """One reference checked: its alt text and where its file is."""
     what = "image:" if lead else f"image '{written}'"
+    named = f"image: '{written}'" if lead else what
     if written.startswith(("http://", "https://", "//", "data:")):
         return ImageUse(shown_in, line, written, None, alt, caption, credit, lead)
     if not alt.strip():
@@ -94,12 +95,12 @@ def _use(config: Config, source: str, line: int | None, written: str, alt: str, 
     path = (base / written.lstrip("/").split("?")[0].split("#")[0]).resolve()
     inside = (config.content_dir.resolve(), config.static_dir.resolve())
     if not any(path.is_relative_to(folder) for folder in inside) or not path.is_relative_to(root):
-        return Problem(source, line, f"{what} '{written}' is outside the site's content/ and static/ folders")
+        return Problem(source, line, f"{named} is outside the site's content/ and static/ folders")
     if not path.is_file():
-        return Problem(source, line, f"{what} '{written}' does not exist (looked for "
+        return Problem(source, line, f"{named} does not exist (looked for "
                                      f"{path.relative_to(root).as_posix()})")
     if not path.suffix.lower() in RASTER + COPIED:
-        return Problem(source, line, f"{what} '{written}' is not an image file this build knows "
+        return Problem(source, line, f"{named} is not an image file this build knows "
                                      "(.jpg, .png, .webp, .avif, .gif, .svg)")
     return ImageUse(shown_in, line, written, path, alt, caption, credit, lead)
 
