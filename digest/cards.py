@@ -5,7 +5,6 @@ Cards are kept in .cache/images/cards/ by everything they show, under 100 KB eac
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 from dataclasses import dataclass
@@ -43,10 +42,21 @@ class CardJob:
 
 
 @dataclass(frozen=True, slots=True)
-class CardsDone:
-    articles: tuple[Article, ...]
-    site_cards: Mapping[str, str]               # language code -> its site card's output path
+class Cards:
+    """The share cards of a site: per article source and per language, and their files."""
+
+    articles: Mapping[str, tuple[str, str]]      # article source -> (card's output path, alt text)
+    site_cards: Mapping[str, str]                # language code -> its site card's output path
     files: Mapping[str, tuple[bytes, str]]
+
+    def articles_files(self, source: str) -> dict[str, tuple[bytes, str]]:
+        """The card file of one article."""
+        name = self.articles.get(source, ("", ""))[0]
+        return {name: self.files[name]} if name in self.files else {}
+
+    def head_image(self, article: Article) -> tuple[str, str]:
+        """(og:image path, alt text) for an article's page."""
+        return self.articles.get(article.source, ("", ""))
 
 
 def find_fonts(root: Path) -> tuple[Path, Path]:
@@ -61,9 +71,9 @@ def find_fonts(root: Path) -> tuple[Path, Path]:
                                             "in fonts/")
 
 
-def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int) -> CardsDone:
-    """A card for every article and plain page and one per language for the other pages; only
-    what the cache lacks is drawn, on every core."""
+def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int) -> Cards:
+    """A card for every published article and plain page and one per language for the other
+    pages; only what the cache lacks is drawn, on every core."""
     fonts = find_fonts(config.root)
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
@@ -87,8 +97,7 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
         cache.mkdir(parents=True, exist_ok=True)
         (cache / f"{job.key}.jpg").write_bytes(data)
     files = {name: ((cache / f"{job.key}.jpg").read_bytes(), "share card") for name, job in jobs.items()}
-    done = tuple(dataclasses.replace(a, card=named[a.source], card_alt=a.lead_alt or a.title) for a in articles)
-    return CardsDone(done, site_cards, files)
+    return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles}, site_cards, files)
 
 
 def _job(slug: str, font_key: str, lead_key: str, photo: str, headline: str, site: str, date: str, rtl: bool,

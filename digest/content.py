@@ -59,8 +59,6 @@ class Article:
     lead_file: str = ""             # the lead photo's source file and its encoded key, for the share card
     lead_key: str = ""
     lead_alt: str = ""
-    card: str = ""                  # the share card's output path (og:image), made by the cards step
-    card_alt: str = ""
 
     @property
     def output_file(self) -> str:

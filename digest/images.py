@@ -60,6 +60,11 @@ class ImagesDone:
     files: Mapping[str, tuple[bytes, str]]    # output path -> (bytes, origin)
     encoded: int
     reused: int
+    owners: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)  # output path -> article sources
+
+    def published(self, sources: set[str]) -> dict[str, tuple[bytes, str]]:
+        """The files of the images these articles show: a draft's photo is never published."""
+        return {path: value for path, value in self.files.items() if self.owners.get(path, frozenset()) & sources}
 
 
 def find_uses(config: Config, article: Article, original: Article | None) -> list[ImageUse | Problem]:
@@ -69,18 +74,18 @@ def find_uses(config: Config, article: Article, original: Article | None) -> lis
     lead_from = article if article.image or original is None else original
     if lead_from.image:
         line = _key_line(_source_text(config, lead_from.source), "image")
-        found.append(_use(config, lead_from.source, line, lead_from.image, lead_from.image_alt,
+        found.append(_use(config, lead_from.source, lead_from.path, line, lead_from.image, lead_from.image_alt,
                           "", lead_from.image_credit, True, article.source))
     for match in _IMG.finditer(article.body):
         attrs = _attrs(match.group(2))
         src = attrs.get("src", "")
-        found.append(_use(config, article.source, _image_line(text, src), src, attrs.get("alt", ""),
+        found.append(_use(config, article.source, article.path, _image_line(text, src), src, attrs.get("alt", ""),
                           attrs.get("title", ""), "", False, article.source))
     return found
 
 
-def _use(config: Config, source: str, line: int | None, written: str, alt: str, caption: str, credit: str,
-         lead: bool, shown_in: str) -> ImageUse | Problem:
+def _use(config: Config, source: str, page: str, line: int | None, written: str, alt: str, caption: str,
+         credit: str, lead: bool, shown_in: str) -> ImageUse | Problem:
     """One reference checked: its alt text and where its file is."""
     what = "image:" if lead else f"image '{written}'"
     named = f"image: '{written}'" if lead else what
@@ -90,26 +95,45 @@ def _use(config: Config, source: str, line: int | None, written: str, alt: str, 
         hint = "image_alt: ..." if lead else f"![what it shows]({written})"
         return Problem(source, line, f"{what} has no alt text: describe it ({hint}), or write "
                                      f"'{DECORATIVE}' as its alt text if it says nothing")
-    root = config.root.resolve()
-    base = config.static_dir if written.startswith("/") else (config.root / source).parent
-    path = (base / written.lstrip("/").split("?")[0].split("#")[0]).resolve()
-    inside = (config.content_dir.resolve(), config.static_dir.resolve())
-    if not any(path.is_relative_to(folder) for folder in inside) or not path.is_relative_to(root):
+    path = _locate(config, source, page, written)
+    if path is None:
         return Problem(source, line, f"{named} is outside the site's content/ and static/ folders")
     if not path.is_file():
         return Problem(source, line, f"{named} does not exist (looked for "
-                                     f"{path.relative_to(root).as_posix()})")
+                                     f"{path.relative_to(config.root.resolve()).as_posix()})")
     if not path.suffix.lower() in RASTER + COPIED:
         return Problem(source, line, f"{named} is not an image file this build knows "
                                      "(.jpg, .png, .webp, .avif, .gif, .svg)")
     return ImageUse(shown_in, line, written, path, alt, caption, credit, lead)
 
 
-def process_images(config: Config, articles: tuple[Article, ...], workers: int) -> ImagesDone:
-    """Check every image, encode what the cache lacks on every core, and rewrite the articles."""
+def _locate(config: Config, source: str, page: str, written: str) -> Path | None:
+    """The file an image path names: beside the Markdown file (a bundle), else under static/ as
+    the page's address would read it (`/map.png`, or `../../../assets/map.png` as `migrate`
+    writes); None when it is outside content/ and static/."""
+    import posixpath
+
+    root, content, static = config.root.resolve(), config.content_dir.resolve(), config.static_dir.resolve()
+    clean = written.split("?")[0].split("#")[0]
+    beside = None if clean.startswith("/") else ((config.root / source).parent / clean).resolve()
+    if beside is not None and beside.is_relative_to(content) and beside.is_file():
+        return beside
+    address = posixpath.normpath("/site/" + (clean.lstrip("/") if clean.startswith("/") else page + clean))
+    address = address.removeprefix("/site/") if address.startswith("/site/") else ""  # '..' above the root: outside
+    from_page = (static / address.lstrip("/")).resolve() if address else None
+    if from_page is not None and from_page.is_relative_to(static) and from_page.is_relative_to(root):
+        if from_page.is_file() or beside is None or not beside.is_relative_to(content):
+            return from_page
+    return beside if beside is not None and beside.is_relative_to(content) else None
+
+
+def process_images(config: Config, articles: tuple[Article, ...], workers: int,
+                   others: Mapping[str, Article] | None = None) -> ImagesDone:
+    """Check every image, encode what the cache lacks on every core, and rewrite the articles.
+    `others` gives originals not among `articles` (the preview's quick update)."""
     settings = ImageSettings.from_config(config.images)
     cache = config.cache_dir / "images"
-    by_source = {a.source: a for a in articles}
+    by_source = {**(others or {}), **{a.source: a for a in articles}}
     uses: dict[str, list[ImageUse]] = {}
     problems: list[Problem] = []
     for article in articles:
@@ -122,15 +146,23 @@ def process_images(config: Config, articles: tuple[Article, ...], workers: int) 
         raise SiteError(problems)
     paths = sorted({u.path for found in uses.values() for u in found if u.path is not None})
     prepared, files, encoded, reused = _prepare(paths, settings, cache, workers, uses)
+    names = files
     rewritten = tuple(_rewrite(config, a, uses.get(a.source, []), prepared) for a in articles)
-    return ImagesDone(rewritten, files, encoded, reused)
+    by_file: dict[Path, set[str]] = {}
+    for source, found in uses.items():
+        for use in found:
+            if use.path is not None:
+                by_file.setdefault(use.path, set()).add(source)
+    owners = {name: frozenset(by_file.get(path, ())) for name, (_, path) in names.items()}
+    return ImagesDone(rewritten, {name: (data, _origin(path)) for name, (data, path) in files.items()},
+                      encoded, reused, owners)
 
 
 def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: int,
-             uses: Mapping[str, list[ImageUse]]) -> tuple[dict[Path, Prepared], dict[str, tuple[bytes, str]], int, int]:
+             uses: Mapping[str, list[ImageUse]]) -> tuple[dict[Path, Prepared], dict[str, tuple[bytes, Path]], int, int]:
     """Encode (or find in the cache) every raster file, copy the others; every problem at once."""
     prepared: dict[Path, Prepared] = {}
-    files: dict[str, tuple[bytes, str]] = {}
+    files: dict[str, tuple[bytes, Path]] = {}
     todo: list[tuple[Path, bytes]] = []
     problems: dict[Path, str] = {}
     reused = 0
@@ -145,7 +177,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
                     problems[path] = str(exc)
                     continue
             name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
-            files[name] = (data, _origin(path))
+            files[name] = (data, path)
             prepared[path] = Prepared(None, name, size)
             continue
         found = cached(cache, image_key(data, settings))
@@ -177,7 +209,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
             for width in ready.encoded.widths:
                 for fmt in ready.encoded.formats:
                     files[output_name(path, ready.encoded, width, fmt)] = (
-                        ready.encoded.file(cache, width, fmt).read_bytes(), _origin(path))
+                        ready.encoded.file(cache, width, fmt).read_bytes(), path)
     return prepared, files, len(todo), reused
 
 

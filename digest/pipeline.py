@@ -32,7 +32,7 @@ from .output import Manifest, WriteReport, check_output_dir, commit, stage, stag
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
-from .cards import make_cards
+from .cards import Cards, make_cards
 from .encode import COPIED, RASTER
 from .images import ImagesDone, process_images
 from .search import PageTap, search_files
@@ -72,6 +72,7 @@ class Planned:
     site: Site
     specs: tuple[PageSpec, ...]
     images: ImagesDone | None = None
+    cards: Cards | None = None
 
     def origins(self) -> dict[str, str]:
         """Output path -> the source that asked for it, for messages."""
@@ -290,20 +291,23 @@ class Builder:
         try:
             with timings.step("images"):
                 images = process_images(config, loaded.articles, self.workers)
-                cards = make_cards(config, strings, images.articles, self.workers)
-                loaded = Loaded(config, cards.articles, loaded.warnings, loaded.converted)
+                loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
                                   drafts=self.options.drafts, future=self.options.future)
                 if not site.articles:
                     raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                         "drafts or dated in the future (see --drafts and --future)")
+            with timings.step("images"):
+                shown = tuple(a for e in site.editions for a in e.articles + e.pages)
+                cards = make_cards(config, strings, shown, self.workers)
+                files = {**images.published({a.source for a in shown}), **cards.files}
             with timings.step("plan"):
                 specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),
-                                        {**images.files, **cards.files}, cards.site_cards))
+                                        files, cards))
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
-        return Planned(loaded, strings, site, specs, images)
+        return Planned(loaded, strings, site, specs, images, cards)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
+from .cards import Cards
 from .content import Article
 from .contexts import (ArchiveContext, ArticleContext, Context, FeedContext, Head, ListContext, MonthLink,
                        MonthPreview, NotFoundContext, PageContext, RedirectContext, SearchContext, SitemapContext,
@@ -30,7 +31,7 @@ class Scope:
     edition: Edition
     strings: Strings
     addresses: Mapping[tuple, Mapping[str, str]]
-    card: str = ""            # this language's share card, for pages without their own
+    cards: Cards | None = None    # the share cards: an article's own, else its language's
 
     @property
     def info(self) -> SiteInfo:
@@ -48,8 +49,9 @@ class Scope:
                                  e.language.code in found, e.language.code == lang)
                          for e in self.site.editions)
         original = more.pop("original", None) or self.site.config.language
-        more.setdefault("image", self.card)
-        more.setdefault("image_alt", self.info.title if self.card else "")
+        card = self.cards.site_cards.get(lang, "") if self.cards else ""
+        more.setdefault("image", card)
+        more.setdefault("image_alt", self.info.title if card else "")
         return Head(title, description, path, versions=versions,
                     x_default=found.get(original, found.get(lang, path)), **more)
 
@@ -73,9 +75,10 @@ def article_spec(scope: Scope, article: Article) -> PageSpec:
     kind = "website" if article.is_page else "article"
     original_lang = _lang_of(site, article.key)
     original = site.versions.get(article.key, {}).get(original_lang) if article.translation_of else None
+    image, image_alt = scope.cards.head_image(article) if scope.cards else ("", "")
+    own = {"image": image, "image_alt": image_alt} if image else {}
     head = scope.head(("article", article.key), f"{article.title} | {info.title}", article.summary, article.path,
-                      kind=kind, original=original_lang, image=article.card or scope.card,
-                      image_alt=article.card_alt if article.card else info.title)
+                      kind=kind, original=original_lang, **own)
     stale = article.source in site.stale
     if article.is_page:
         return PageSpec(article.output_file, article.source, "page.html",
@@ -224,7 +227,7 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
               bundles: Mapping[str, Mapping[str, bytes]],
               generated: Mapping[str, tuple[bytes, str]] | None = None,
-              site_cards: Mapping[str, str] | None = None) -> list[PageSpec]:
+              cards: Cards | None = None) -> list[PageSpec]:
     """Every output file the site needs, in every language, with collisions reported.
     `bundles` gives, per article source, the files beside its index.md; `generated`, the
     images and share cards made for the site (path -> bytes and the file that asked)."""
@@ -232,8 +235,7 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
     specs: list[PageSpec] = []
     try:
         for edition in site.editions:
-            card = (site_cards or {}).get(edition.language.code, "")
-            specs += plan_edition(Scope(site, edition, strings, addresses, card), bundles)
+            specs += plan_edition(Scope(site, edition, strings, addresses, cards), bundles)
     except MissingString as exc:
         raise SiteError.at(f"layouts/i18n/{site.config.language}.yaml", None,
                            f"{exc.args[0]}: the engine needs it for page titles") from None
