@@ -121,13 +121,25 @@ class BuildReport:
     def pages(self) -> int:
         return sum(1 for s in self.specs if s.path.endswith(".html"))
 
+    def weights(self) -> list[str]:
+        """The heaviest pages, each with the images a 360 px phone loads for it."""
+        lines = []
+        for weight, page in self.verdict.heaviest:
+            lines.append(f"{weight:6.1f} KB  {page}")
+            lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
+        return lines
+
     def summary(self) -> str:
         """One line: pages, articles, tags, links, what was written, time taken."""
         site = self.site
         line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
         if self.verdict.heaviest:
             weight, page = self.verdict.heaviest[0]
-            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page})"
+            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
+            images = self.verdict.images.get(page, ())
+            if images:
+                line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
+            line += ")"
         images = self.planned.images
         if images is not None and (images.encoded or images.reused):
             line += f"; images: {images.encoded} encoded, {images.reused} reused"
