@@ -225,3 +225,19 @@ def test_bad_image_is_one_line_with_file_and_line_and_output_untouched(tmp_path:
     assert expected.fullmatch(got) if isinstance(expected, re.Pattern) else got == expected, got
     assert "Traceback" not in result.stderr
     assert snapshot(site / "output") == before
+
+
+def test_page_weight_counts_what_a_phone_loads(tmp_path: Path) -> None:
+    site = photo_site(tmp_path / "site")
+    report = build(site, BuildOptions(now=NOW))
+    page = "2024/11/synthetic-photo-story/index.html"
+    chosen = sorted(name.rsplit("/", 1)[1].split("-", 1)[0] + "-" + name.rsplit("-", 1)[1]
+                    for _, name in report.verdict.images[page])
+    assert chosen == ["badge-500.avif", "lead-720.avif", "rule-720.avif"]  # the 500 px badge has no wider one
+    output = site / "output"
+    html = (output / page).stat().st_size + (output / "style.css").stat().st_size
+    phone = sum((output / name).stat().st_size for _, name in report.verdict.images[page])
+    svg = len(SVG)
+    weight = dict((p, kb) for kb, p in report.verdict.heaviest)[page]
+    assert abs(weight * 1024 - (html + phone + svg)) < 1
+    assert "images" in report.summary() and "as a phone loads them" in report.summary()
