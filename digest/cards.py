@@ -59,9 +59,9 @@ class Cards:
         return self.articles.get(article.source, ("", ""))
 
 
-def find_fonts(root: Path) -> tuple[Path, Path]:
+def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
     """(bold, regular) DejaVu Sans, from the repository's fonts/ or the system; a clear error if none."""
-    for folder in FONT_FOLDERS:
+    for folder in folders:
         base = root / folder if not folder.startswith("/") else Path(folder)
         paths = tuple(base / name for name in FONT_NAMES)
         if all(p.is_file() for p in paths):
@@ -75,6 +75,8 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     """A card for every published article and plain page and one per language for the other
     pages; only what the cache lacks is drawn, on every core."""
     fonts = find_fonts(config.root)
+    if any(language.rtl for language in config.languages):
+        _check_rtl_layout()
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
     named: dict[str, str] = {}
@@ -98,6 +100,15 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
         (cache / f"{job.key}.jpg").write_bytes(data)
     files = {name: ((cache / f"{job.key}.jpg").read_bytes(), "share card") for name, job in jobs.items()}
     return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles}, site_cards, files)
+
+
+def _check_rtl_layout() -> None:
+    """Right-to-left cards need Pillow's complex text layout (libraqm, which loads FriBiDi)."""
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise SiteError.at("share cards", None, "Pillow cannot lay out right-to-left text here: install FriBiDi "
+                                                "(Debian: apt-get install libfribidi0)")
 
 
 def _job(slug: str, font_key: str, lead_key: str, photo: str, headline: str, site: str, date: str, rtl: bool,

@@ -241,3 +241,25 @@ def test_page_weight_counts_what_a_phone_loads(tmp_path: Path) -> None:
     weight = dict((p, kb) for kb, p in report.verdict.heaviest)[page]
     assert abs(weight * 1024 - (html + phone + svg)) < 1
     assert "images" in report.summary() and "as a phone loads them" in report.summary()
+
+
+def test_no_font_is_a_clear_error(tmp_path: Path) -> None:
+    from digest.cards import find_fonts
+    from digest.errors import SiteError
+
+    with pytest.raises(SiteError) as failed:
+        find_fonts(tmp_path, ("fonts",))
+    assert str(failed.value.problems[0]) == (
+        "share cards: no font found: install DejaVu Sans (Debian: apt-get install fonts-dejavu-core), or put "
+        "DejaVuSans.ttf and DejaVuSans-Bold.ttf in fonts/")
+
+
+def test_arabic_card_is_drawn_right_to_left(tmp_path: Path) -> None:
+    from digest.cards import CardJob, draw, find_fonts
+
+    data = draw(CardJob("x.jpg", "k", headline="عيادة قانونية في مدينة المثال", site="ملخص تجريبي",
+                        date="١٨ ديسمبر ٢٠٢٤", rtl=True, lang="ar"), find_fonts(tmp_path))
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (1200, 630) and len(data) < 100 * 1024
+        ink = image.convert("L").crop((0, 80, 1200, 150)).point(lambda v: 255 if v > 200 else 0).getbbox()
+    assert ink is not None and ink[2] > 1100 and ink[0] > 150  # set against the right margin, not the left (72)
