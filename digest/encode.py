@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -140,7 +141,7 @@ def _save(image: Any, fmt: str, settings: ImageSettings, path: Path) -> None:
         image.save(out, "PNG", optimize=True)
     else:
         image.save(out, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
-    temp = path.with_suffix(path.suffix + ".tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temp.write_bytes(out.getvalue())
     temp.replace(path)
 

@@ -166,6 +166,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     todo: list[tuple[Path, bytes]] = []
     problems: dict[Path, str] = {}
     reused = 0
+    same: dict[str, list[Path]] = {}
     for path in paths:
         data = path.read_bytes()
         if path.suffix.lower() in COPIED:
@@ -180,9 +181,12 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
             files[name] = (data, path)
             prepared[path] = Prepared(None, name, size)
             continue
-        found = cached(cache, image_key(data, settings))
+        key = image_key(data, settings)
+        found = cached(cache, key)
         if found is None:
-            todo.append((path, data))
+            same.setdefault(key, []).append(path)  # the same bytes under two names: encoded once
+            if len(same[key]) == 1:
+                todo.append((path, data))
         else:
             prepared[path] = Prepared(found)
             reused += 1
@@ -196,11 +200,12 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
                 if (m := metadata_left(record.file(cache, w, f).read_bytes()))]
         return f"kept metadata after encoding ({'; '.join(left)}): a bug" if left else record
 
-    for (path, _), result in zip(todo, parallel_map(work, todo, workers, 2)):
-        if isinstance(result, str):
-            problems[path] = result
-        else:
-            prepared[path] = Prepared(result)
+    for (path, data), result in zip(todo, parallel_map(work, todo, workers, 2)):
+        for twin in same[image_key(data, settings)]:
+            if isinstance(result, str):
+                problems[twin] = result
+            else:
+                prepared[twin] = Prepared(result)
     if problems:
         raise SiteError([Problem(u.source, u.line, f"image '{u.written}' {problems[u.path]}")
                          for found in uses.values() for u in found if u.path in problems])
