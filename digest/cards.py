@@ -71,7 +71,8 @@ def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Pat
                                             "in fonts/")
 
 
-def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int) -> Cards:
+def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
+               cache: Path | None = None) -> Cards:
     """A card for every published article and plain page and one per language for the other
     pages; only what the cache lacks is drawn, on every core."""
     fonts = find_fonts(config.root)
@@ -93,7 +94,7 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
                    language.rtl, language.code)
         jobs[job.name] = job
         site_cards[language.code] = job.name
-    cache = config.cache_dir / "images" / "cards"
+    cache = (cache or config.cache_dir / "images") / "cards"
     todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
     for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
         cache.mkdir(parents=True, exist_ok=True)

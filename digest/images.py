@@ -128,11 +128,12 @@ def _locate(config: Config, source: str, page: str, written: str) -> Path | None
 
 
 def process_images(config: Config, articles: tuple[Article, ...], workers: int,
-                   others: Mapping[str, Article] | None = None) -> ImagesDone:
+                   others: Mapping[str, Article] | None = None, cache: Path | None = None) -> ImagesDone:
     """Check every image, encode what the cache lacks on every core, and rewrite the articles.
-    `others` gives originals not among `articles` (the preview's quick update)."""
+    `others` gives originals not among `articles` (the preview's quick update); `cache` is where
+    encoded files are kept (default .cache/images/)."""
     settings = ImageSettings.from_config(config.images)
-    cache = config.cache_dir / "images"
+    cache = cache or config.cache_dir / "images"
     by_source = {**(others or {}), **{a.source: a for a in articles}}
     uses: dict[str, list[ImageUse]] = {}
     problems: list[Problem] = []

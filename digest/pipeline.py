@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -211,10 +212,20 @@ class Builder:
         self.root = root
         self.options = options
         self.kept = Kept()
+        self._scratch: tempfile.TemporaryDirectory | None = None
 
     @property
     def output_dir(self) -> Path:
         return self.options.output or self.root / "output"
+
+    def image_cache(self, config: Config) -> Path:
+        """Where encoded images and share cards are kept: .cache/images/, or with --no-cache a
+        folder of this builder's own, removed with it."""
+        if self.options.use_cache:
+            return config.cache_dir / "images"
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="digest-images-")
+        return Path(self._scratch.name)
 
     @property
     def workers(self) -> int:
@@ -302,7 +313,7 @@ class Builder:
             loaded = self._read(config)
         try:
             with timings.step("images"):
-                images = process_images(config, loaded.articles, self.workers)
+                images = process_images(config, loaded.articles, self.workers, cache=self.image_cache(config))
                 loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
@@ -312,7 +323,7 @@ class Builder:
                                                         "drafts or dated in the future (see --drafts and --future)")
             with timings.step("images"):
                 shown = tuple(a for e in site.editions for a in e.articles + e.pages)
-                cards = make_cards(config, strings, shown, self.workers)
+                cards = make_cards(config, strings, shown, self.workers, self.image_cache(config))
                 files = {**images.published({a.source for a in shown}), **cards.files}
             with timings.step("plan"):
                 specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),

@@ -248,8 +248,9 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
         if kept.cache is not None:
             kept.cache.put(new.digest, result)
         try:
-            images = process_images(config, (new,), 1, {a.source: a for a in kept.planned.loaded.articles})
-            cards = make_cards(config, kept.planned.strings, images.articles, 1)
+            cache = builder.image_cache(config)
+            images = process_images(config, (new,), 1, {a.source: a for a in kept.planned.loaded.articles}, cache)
+            cards = make_cards(config, kept.planned.strings, images.articles, 1, cache)
         except SiteError:
             continue
         new = images.articles[0]

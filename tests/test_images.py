@@ -263,3 +263,12 @@ def test_arabic_card_is_drawn_right_to_left(tmp_path: Path) -> None:
         assert image.size == (1200, 630) and len(data) < 100 * 1024
         ink = image.convert("L").crop((0, 80, 1200, 150)).point(lambda v: 255 if v > 200 else 0).getbbox()
     assert ink is not None and ink[2] > 1100 and ink[0] > 150  # set against the right margin, not the left (72)
+
+
+def test_bad_images_setting_is_an_error_with_its_line(tmp_path: Path) -> None:
+    site = photo_site(tmp_path / "site", site_yaml_extra="images: {avif: maybe}\n")
+    result = run_cli(site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "error: site.yaml:12: images: must be like {avif: true, quality: {avif: 50, webp: 70, jpeg: 75}} "
+        "(qualities 1 to 100)")
