@@ -272,3 +272,13 @@ def test_bad_images_setting_is_an_error_with_its_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         "error: site.yaml:12: images: must be like {avif: true, quality: {avif: 50, webp: 70, jpeg: 75}} "
         "(qualities 1 to 100)")
+
+
+def test_a_translation_without_image_shows_its_originals(tmp_path: Path) -> None:
+    site = photo_site(tmp_path / "site")
+    (site / "content/2024/story/index.es.md").write_text(
+        "---\ntitle: Reportaje sintético con foto\ndate: 2024-11-20\n---\nUn párrafo inventado.\n", encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    spanish = (site / "output/es/2024/11/reportaje-sintetico-con-foto/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<figure class="lead"><picture><source type="image/avif" srcset="/digest/images/lead-', spanish)
+    assert 'og:image:alt" content="Illustration of overlapping circles, not a news photo"' in spanish
