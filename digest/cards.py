@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from .config import Config
 from .content import Article
+from .encode import Generated
 from .errors import SiteError
 from .i18n import Strings
 from .parallel import parallel_map
@@ -47,9 +48,9 @@ class Cards:
 
     articles: Mapping[str, tuple[str, str]]      # article source -> (card's output path, alt text)
     site_cards: Mapping[str, str]                # language code -> its site card's output path
-    files: Mapping[str, tuple[bytes, str]]
+    files: Mapping[str, Generated]
 
-    def articles_files(self, source: str) -> dict[str, tuple[bytes, str]]:
+    def articles_files(self, source: str) -> dict[str, Generated]:
         """The card file of one article."""
         name = self.articles.get(source, ("", ""))[0]
         return {name: self.files[name]} if name in self.files else {}
@@ -99,7 +100,8 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
         cache.mkdir(parents=True, exist_ok=True)
         (cache / f"{job.key}.jpg").write_bytes(data)
-    files = {name: ((cache / f"{job.key}.jpg").read_bytes(), "share card") for name, job in jobs.items()}
+    files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
+             for name, job in jobs.items()}
     return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles}, site_cards, files)
 
 

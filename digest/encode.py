@@ -22,6 +22,16 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".bmp")
 
 
 @dataclass(frozen=True, slots=True)
+class Generated:
+    """A file the images step made: its bytes, or the cached file holding them and a key naming them."""
+
+    origin: str
+    data: bytes | None = None
+    file: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ImageSettings:
     """What site.yaml's `images:` says: AVIF on or off, and each format's quality."""
 

@@ -17,7 +17,8 @@ from typing import Mapping
 
 from .config import Config
 from .content import Article
-from .encode import COPIED, RASTER, Encoded, ImageSettings, cached, encode, image_key, metadata_left, open_checked
+from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key, metadata_left,
+                     open_checked)
 from .errors import Problem, SiteError
 from .parallel import parallel_map
 
@@ -57,12 +58,12 @@ class ImagesDone:
     """What the images step gives: articles with their markup, the files to write, counts."""
 
     articles: tuple[Article, ...]
-    files: Mapping[str, tuple[bytes, str]]    # output path -> (bytes, origin)
+    files: Mapping[str, Generated]            # output path -> its bytes or cached file
     encoded: int
     reused: int
     owners: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)  # output path -> article sources
 
-    def published(self, sources: set[str]) -> dict[str, tuple[bytes, str]]:
+    def published(self, sources: set[str]) -> dict[str, Generated]:
         """The files of the images these articles show: a draft's photo is never published."""
         return {path: value for path, value in self.files.items() if self.owners.get(path, frozenset()) & sources}
 
@@ -155,15 +156,15 @@ def process_images(config: Config, articles: tuple[Article, ...], workers: int,
             if use.path is not None:
                 by_file.setdefault(use.path, set()).add(source)
     owners = {name: frozenset(by_file.get(path, ())) for name, (_, path) in names.items()}
-    return ImagesDone(rewritten, {name: (data, _origin(path)) for name, (data, path) in files.items()},
-                      encoded, reused, owners)
+    return ImagesDone(rewritten, {name: dataclasses.replace(made, origin=_origin(path))
+                                  for name, (made, path) in files.items()}, encoded, reused, owners)
 
 
 def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: int,
-             uses: Mapping[str, list[ImageUse]]) -> tuple[dict[Path, Prepared], dict[str, tuple[bytes, Path]], int, int]:
+             uses: Mapping[str, list[ImageUse]]) -> tuple[dict[Path, Prepared], dict[str, tuple[Generated, Path]], int, int]:
     """Encode (or find in the cache) every raster file, copy the others; every problem at once."""
     prepared: dict[Path, Prepared] = {}
-    files: dict[str, tuple[bytes, Path]] = {}
+    files: dict[str, tuple[Generated, Path]] = {}
     todo: list[tuple[Path, bytes]] = []
     problems: dict[Path, str] = {}
     reused = 0
@@ -179,7 +180,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
                     problems[path] = str(exc)
                     continue
             name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
-            files[name] = (data, path)
+            files[name] = (Generated("", data), path)
             prepared[path] = Prepared(None, name, size)
             continue
         key = image_key(data, settings)
@@ -214,8 +215,9 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
         if ready.encoded is not None:
             for width in ready.encoded.widths:
                 for fmt in ready.encoded.formats:
+                    cached_file = ready.encoded.file(cache, width, fmt)
                     files[output_name(path, ready.encoded, width, fmt)] = (
-                        ready.encoded.file(cache, width, fmt).read_bytes(), path)
+                        Generated("", None, str(cached_file), f"{ready.encoded.key}-{width}.{fmt}"), path)
     return prepared, files, len(todo), reused
 
 

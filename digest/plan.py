@@ -11,6 +11,7 @@ from typing import Any, Iterator, Mapping
 
 from .cards import Cards
 from .content import Article
+from .encode import Generated
 from .contexts import (ArchiveContext, ArticleContext, Context, FeedContext, Head, ListContext, MonthLink,
                        MonthPreview, NotFoundContext, PageContext, RedirectContext, SearchContext, SitemapContext,
                        SitemapEntry, SitemapIndexContext, TagsContext, Version, YearContext, YearLink)
@@ -65,6 +66,8 @@ class PageSpec:
     template: str = ""
     context: Context | None = None
     data: bytes | None = None          # for copied and generated non-template files
+    file: str = ""                     # or a file to copy (an encoded image in the cache), read only when
+    key: str = ""                      # its key, which names its bytes, differs from the last build's
 
 
 # ---------------------------------------------------------------- one function per page kind
@@ -226,7 +229,7 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
 
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
               bundles: Mapping[str, Mapping[str, bytes]],
-              generated: Mapping[str, tuple[bytes, str]] | None = None,
+              generated: Mapping[str, Generated] | None = None,
               cards: Cards | None = None) -> list[PageSpec]:
     """Every output file the site needs, in every language, with collisions reported.
     `bundles` gives, per article source, the files beside its index.md; `generated`, the
@@ -241,7 +244,8 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
                            f"{exc.args[0]}: the engine needs it for page titles") from None
     specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
-    specs += (PageSpec(path, origin, data=data) for path, (data, origin) in (generated or {}).items())
+    specs += (PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key)
+              for path, made in (generated or {}).items())
     check_collisions(specs)
     return specs
 

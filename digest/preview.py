@@ -261,8 +261,9 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:
             continue
-        for path, (data, _) in {**images.files, **cards.articles_files(new.source)}.items():
-            write_one(OutputFile(path, data_key(data), data), builder.output_dir, kept.manifest)
+        for path, made in {**images.files, **cards.articles_files(new.source)}.items():
+            data = made.data if made.data is not None else Path(made.file).read_bytes()
+            write_one(OutputFile(path, made.key or data_key(data), data), builder.output_dir, kept.manifest)
         write_one(page, builder.output_dir, kept.manifest)
         written.append(spec.path)
     return written
