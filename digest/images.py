@@ -148,20 +148,20 @@ def process_images(config: Config, articles: tuple[Article, ...], workers: int,
         raise SiteError(problems)
     paths = sorted({u.path for found in uses.values() for u in found if u.path is not None})
     prepared, files, encoded, reused = _prepare(paths, settings, cache, workers, uses)
-    names = files
     rewritten = tuple(_rewrite(config, a, uses.get(a.source, []), prepared) for a in articles)
     by_file: dict[Path, set[str]] = {}
     for source, found in uses.items():
         for use in found:
             if use.path is not None:
                 by_file.setdefault(use.path, set()).add(source)
-    owners = {name: frozenset(by_file.get(path, ())) for name, (_, path) in names.items()}
+    owners = {name: frozenset(by_file.get(path, ())) for name, (_, path) in files.items()}
     return ImagesDone(rewritten, {name: dataclasses.replace(made, origin=_origin(path))
                                   for name, (made, path) in files.items()}, encoded, reused, owners)
 
 
 def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: int,
-             uses: Mapping[str, list[ImageUse]]) -> tuple[dict[Path, Prepared], dict[str, tuple[Generated, Path]], int, int]:
+             uses: Mapping[str, list[ImageUse]]
+             ) -> tuple[dict[Path, Prepared], dict[str, tuple[Generated, Path]], int, int]:
     """Encode (or find in the cache) every raster file, copy the others; every problem at once."""
     prepared: dict[Path, Prepared] = {}
     files: dict[str, tuple[Generated, Path]] = {}
@@ -211,14 +211,21 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     if problems:
         raise SiteError([Problem(u.source, u.line, f"image '{u.written}' {problems[u.path]}")
                          for found in uses.values() for u in found if u.path in problems])
-    for path, ready in prepared.items():
-        if ready.encoded is not None:
-            for width in ready.encoded.widths:
-                for fmt in ready.encoded.formats:
-                    cached_file = ready.encoded.file(cache, width, fmt)
-                    files[output_name(path, ready.encoded, width, fmt)] = (
-                        Generated("", None, str(cached_file), f"{ready.encoded.key}-{width}.{fmt}"), path)
+    files.update(_encoded_files(prepared, cache))
     return prepared, files, len(todo), reused
+
+
+def _encoded_files(prepared: Mapping[Path, Prepared], cache: Path) -> dict[str, tuple[Generated, Path]]:
+    """Every encoded file by its output path: the cached file and a key naming its bytes."""
+    files = {}
+    for path, ready in prepared.items():
+        record = ready.encoded
+        if record is not None:
+            for width in record.widths:
+                for fmt in record.formats:
+                    made = Generated("", None, str(record.file(cache, width, fmt)), f"{record.key}-{width}.{fmt}")
+                    files[output_name(path, record, width, fmt)] = (made, path)
+    return files
 
 
 def output_name(path: Path, record: Encoded, width: int, fmt: str) -> str:
@@ -227,6 +234,7 @@ def output_name(path: Path, record: Encoded, width: int, fmt: str) -> str:
 
 
 def _origin(path: Path) -> str:
+    """A source file as messages name it: 'content/2024/x/photo.jpg'."""
     parts = path.parts
     for marker in ("content", "static"):
         if marker in parts:
