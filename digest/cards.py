@@ -82,11 +82,14 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
     named: dict[str, str] = {}
+    dates: dict[tuple[str, object], str] = {}  # many articles share a day: format each once
     for article in articles:
         language = config.language_of(article.lang or config.language)
+        day = (language.code, article.date)
+        if not article.is_page and day not in dates:
+            dates[day] = strings.long_date(language.code, article.date)
         job = _job(article.slug, font_key, article.lead_key, article.lead_file, article.title, language.title,
-                   "" if article.is_page else strings.long_date(language.code, article.date), language.rtl,
-                   language.code)
+                   "" if article.is_page else dates[day], language.rtl, language.code)
         jobs[job.name] = job
         named[article.source] = job.name
     site_cards = {}

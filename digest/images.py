@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .content import Article
 from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key, metadata_left,
                      open_checked)
 from .errors import Problem, SiteError
+from .files import write_atomic
 from .parallel import parallel_map
 
 DECORATIVE = "decorative"
@@ -70,8 +72,10 @@ class ImagesDone:
 
 def find_uses(config: Config, article: Article, original: Article | None) -> list[ImageUse | Problem]:
     """Every image an article uses, or the problem with each reference."""
-    text = _source_text(config, article.source)
     found: list[ImageUse | Problem] = []
+    if not article.image and (original is None or not original.image) and "<img" not in article.body:
+        return found
+    text = _source_text(config, article.source)
     lead_from = article if article.image or original is None else original
     if lead_from.image:
         line = _key_line(_source_text(config, lead_from.source), "image")
@@ -169,7 +173,15 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     problems: dict[Path, str] = {}
     reused = 0
     same: dict[str, list[Path]] = {}
+    stamps = _SourceStamps(cache / "sources.json", settings)
     for path in paths:
+        if path.suffix.lower() not in COPIED:
+            known = stamps.key(path)
+            found = cached(cache, known) if known else None
+            if found is not None:  # unchanged since it was encoded: not even read
+                prepared[path] = Prepared(found)
+                reused += 1
+                continue
         data = path.read_bytes()
         if path.suffix.lower() in COPIED:
             size = None
@@ -184,6 +196,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
             prepared[path] = Prepared(None, name, size)
             continue
         key = image_key(data, settings)
+        stamps.remember(path, key)
         found = cached(cache, key)
         if found is None:
             same.setdefault(key, []).append(path)  # the same bytes under two names: encoded once
@@ -212,7 +225,42 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
         raise SiteError([Problem(u.source, u.line, f"image '{u.written}' {problems[u.path]}")
                          for found in uses.values() for u in found if u.path in problems])
     files.update(_encoded_files(prepared, cache))
+    stamps.save()
     return prepared, files, len(todo), reused
+
+
+class _SourceStamps:
+    """Each source image's (mtime, size) when its key was last computed, so an unchanged file is
+    not read again; kept beside the encoded files."""
+
+    def __init__(self, path: Path, settings: ImageSettings):
+        self.path = path
+        self.settings = settings.text()
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            self.known = stored["files"] if stored.get("settings") == self.settings else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.known = {}
+        self.changed = False
+
+    def key(self, source: Path) -> str:
+        """The key last computed for this file, when it has not changed since."""
+        found = self.known.get(str(source))
+        try:
+            st = source.stat()
+        except OSError:
+            return ""
+        return found[2] if found and found[:2] == [st.st_mtime_ns, st.st_size] else ""
+
+    def remember(self, source: Path, key: str) -> None:
+        st = source.stat()
+        self.known[str(source)] = [st.st_mtime_ns, st.st_size, key]
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps({"settings": self.settings, "files": self.known}))
 
 
 def _encoded_files(prepared: Mapping[Path, Prepared], cache: Path) -> dict[str, tuple[Generated, Path]]:
