@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generate import edit_article, make_articles, make_translations, write_site
+from photos import add_photos
 from peers import Peer, describe, hugo_peer, pelican_peer, write_hugo_site, write_pelican_site
 
 BENCH = Path(__file__).resolve().parent
@@ -289,6 +290,9 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     articles = make_articles(count, args.seed)
     site = folder / "digest"
     write_site(articles, site)
+    if args.photos:
+        say(f"N={count}: adding a lead photo to one article in {args.photos}")
+        add_photos(site, args.photos)
     edited = site / articles[len(articles) // 2].source
     result = SizeResult(count, Samples(), {})
     bilingual = folder / "bilingual"
@@ -508,6 +512,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--search-bytes", action="store_true",
                         help="also measure a first and a repeat search query in Chromium (KB transferred)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
+    parser.add_argument("--photos", type=int, default=0, metavar="EVERY",
+                        help="give one article in EVERY a synthetic 2000×1333 lead photo (e.g. 10)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--work", type=Path, default=WORK,
                         help="an empty or new folder where corpora are generated and built, e.g. on a RAM disk "

@@ -42,6 +42,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "tag_vocabulary": ((dict,), {}),
     "categories_as_tags": ((bool,), True),
     "search": ((bool,), True),
+    "images": ((dict,), {}),
 }
 
 
@@ -86,6 +87,7 @@ class Config:
     tag_vocabulary: Mapping[str, tuple[str, ...]]
     categories_as_tags: bool
     search: bool                             # a Pagefind index and a search form on every page
+    images: Mapping[str, Any]                # `avif: false`, `quality: {avif, webp, jpeg}` (encode.ImageSettings)
     languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 
@@ -159,6 +161,10 @@ RULES: dict[str, tuple[Any, str]] = {
     "tag_vocabulary": (lambda v: all(isinstance(k, str) and isinstance(w, list) and all(isinstance(x, str) for x in w)
                                      for k, w in v.items()),
                        "must map each tag to a list of words and phrases"),
+    "images": (lambda v: set(v) <= {"avif", "quality"} and isinstance(v.get("avif", True), bool)
+               and isinstance(v.get("quality", {}), dict) and set(v.get("quality", {})) <= {"avif", "webp", "jpeg"}
+               and all(isinstance(q, int) and 1 <= q <= 100 for q in v.get("quality", {}).values()),
+               "must be like {{avif: true, quality: {{avif: 50, webp: 70, jpeg: 75}}}} (qualities 1 to 100)"),
 }
 
 

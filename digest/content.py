@@ -52,6 +52,13 @@ class Article:
     original_version: str = ""      # the original's text_version this translation was made from
     translator: str = ""
     aliases: tuple[str, ...] = ()   # old addresses that redirect here, as output files
+    image: str = ""                 # the lead photo as written (`image:`), its alt text and credit
+    image_alt: str = ""
+    image_credit: str = ""
+    lead: str = ""                  # the lead photo's <figure>, made by the images step
+    lead_file: str = ""             # the lead photo's source file and its encoded key, for the share card
+    lead_key: str = ""
+    lead_alt: str = ""
 
     @property
     def output_file(self) -> str:
@@ -155,7 +162,8 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
         extra=extra, translation_of=values.get("translation_of", ""),
         translation_line=line_of("translation_of"), text_version=text_version(values["title"], body),
         original_version=values.get("original_version", ""), translator=values.get("translator", ""),
-        aliases=values.get("aliases", ()),
+        aliases=values.get("aliases", ()), image=values.get("image", ""),
+        image_alt=values.get("image_alt", ""), image_credit=values.get("image_credit", ""),
     )
     return ReadResult(article, (), tuple(warnings))
 

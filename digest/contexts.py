@@ -26,6 +26,8 @@ class Head:
     noindex: bool = False
     versions: tuple["Version", ...] = ()   # this page in every language, for hreflang and the switcher
     x_default: str = ""                    # the original's path, for hreflang x-default
+    image: str = ""                        # the share card (og:image), 1200×630, and its alt text
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,7 @@ FIELDS: dict[str, Callable[[Any], Any]] = {
     "imported_from": _text, "translation_of": _text, "original_version": _text, "translator": _text,
     "published": _flag, "authors": _people, "categories": _tags, "category": _tags, "aliases": _paths,
     "redirect_from": _paths, "permalink": _permalink,
+    "image": _text, "image_alt": _text, "image_credit": _text,
 }
 FIELDS["author"] = _people
 # Keys that other tools commonly use for the same thing, for a better hint than spelling alone.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,6 +16,29 @@ _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 ASSET_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg",
                   ".ico", ".woff", ".woff2", ".ttf", ".otf", ".mp3", ".mp4", ".webm")
 OUTSIDE = "\0outside:"  # prefix of a target on this host but outside the site's base path
+_PICTURE = re.compile(r"<picture>(.*?)</picture>", re.DOTALL)
+_SRCSET = re.compile(r'<(source|img)\b[^>]*?\ssrcset="([^"]*)"')
+_TYPE = re.compile(r'\stype="image/(\w+)"')
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+PHONE_PIXELS = 656  # a 360 px phone at device pixel ratio 2: the layout's 328 px slot, in device pixels
+
+
+def phone_choice(picture: str) -> str | None:
+    """The file a 360 px phone at device pixel ratio 2 loads from a <picture>: the first format it
+    offers (AVIF before WebP), the smallest candidate at least 656 device pixels wide (720 px)."""
+    offered = _SRCSET.findall(picture)
+    if not offered:
+        return None
+    srcset = offered[0][1]
+    candidates = []
+    for item in srcset.split(","):
+        parts = item.split()
+        if len(parts) == 2 and parts[1].endswith("w") and parts[1][:-1].isdigit():
+            candidates.append((int(parts[1][:-1]), parts[0]))
+    if not candidates:
+        return None
+    wide = [c for c in sorted(candidates) if c[0] >= PHONE_PIXELS]
+    return (wide[0] if wide else max(candidates))[1]
 
 
 def references(html: str) -> list[str]:
@@ -66,6 +89,8 @@ class LinkFacts:
     size: int
     targets: tuple[str, ...] = ()          # files it links to, relative to the output root
     problems: tuple[Problem, ...] = ()     # '#fragment' links to an id the page itself lacks
+    images: tuple[str, ...] = ()           # what a phone loads of each <picture> (counted in the weight)
+    unweighed: tuple[str, ...] = ()        # a <picture>'s fallback <img src>, which that phone never loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +100,7 @@ class Verdict:
     problems: tuple[Problem, ...]
     checked: int                                 # links followed
     heaviest: tuple[tuple[float, str], ...]      # (KB with assets, page), heaviest first
+    images: Mapping[str, tuple[tuple[float, str], ...]] = field(default_factory=dict)  # heaviest pages' images (KB, file)
 
 
 class LinkFinder:
@@ -105,7 +131,23 @@ class LinkFinder:
                     problems.append(Problem(f"output/{page}", None,
                                             f"broken link to '{link}': no element with id '{fragment}'"))
             found[target] = None
-        return LinkFacts(len(content), tuple(found), tuple(problems))
+        images, unweighed = self._pictures(page, html) if "<picture>" in html else ((), ())
+        for target in images:
+            found[target] = None
+        return LinkFacts(len(content), tuple(found), tuple(problems), images, unweighed)
+
+    def _pictures(self, page: str, html: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(what a phone loads of each <picture>, the fallbacks it does not), as output files."""
+        images: list[str] = []
+        unweighed: list[str] = []
+        for picture in _PICTURE.findall(html):
+            chosen = phone_choice(picture)
+            resolved = self._resolve(page, unescape(chosen)) if chosen else None
+            if resolved is None:
+                continue
+            images.append(resolved[0])
+            unweighed += (r[0] for src in _IMG_SRC.findall(picture) if (r := self._resolve(page, unescape(src))))
+        return tuple(images), tuple(t for t in unweighed if t not in images)
 
     def _resolve(self, page: str, link: str) -> tuple[str, str] | None:
         if link.startswith(("http:", "https:")):
@@ -132,6 +174,8 @@ def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
         for target in fact.targets:
             checked += 1
             found = facts.get(target) or facts.get(target + "/index.html")
+            if target in fact.unweighed and found is not None:
+                continue
             if found is None:
                 shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
                          else base_path + target.removesuffix("index.html"))
@@ -145,4 +189,7 @@ def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
             problems.append(Problem(where, None, f"output/{page} weighs {weight / 1024:.1f} KB with its "
                                                  f"styles and images, over the {budget_kb} KB budget "
                                                  "(page_budget_kb in site.yaml)"))
-    return Verdict(tuple(problems), checked, tuple(sorted(weights, reverse=True)[:5]))
+    heaviest = tuple(sorted(weights, reverse=True)[:5])
+    shown = {page: tuple(sorted(((facts[t].size / 1024, t) for t in facts[page].images if t in facts), reverse=True))
+             for _, page in heaviest}
+    return Verdict(tuple(problems), checked, heaviest, {page: found for page, found in shown.items() if found})

@@ -26,10 +26,12 @@ class ManifestEntry:
     size: int
     mtime_ns: int
     targets: tuple[str, ...]     # what it links to
+    images: tuple[str, ...] = ()     # what a phone loads of its pictures, and what it does not
+    unweighed: tuple[str, ...] = ()
 
     @property
     def links(self) -> LinkFacts:
-        return LinkFacts(self.size, self.targets)
+        return LinkFacts(self.size, self.targets, (), self.images, self.unweighed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class Staged:
 class Manifest:
     """What the previous build into one output folder wrote, by path."""
 
-    FORMAT = 2
+    FORMAT = 3
 
     def __init__(self, cache_dir: Path | None, output_dir: Path):
         """With no cache_dir the manifest lives in memory only (a build with --no-cache)."""
@@ -76,8 +78,8 @@ class Manifest:
             if stored.get("format") != self.FORMAT:
                 return {}
             table = stored["targets"]
-            return {path: ManifestEntry(key, size, mtime, tuple(table[i] for i in targets))
-                    for path, (key, size, mtime, targets) in stored["files"].items()}
+            return {path: ManifestEntry(key, size, mtime, *(tuple(table[i] for i in found) for found in lists))
+                    for path, (key, size, mtime, *lists) in stored["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return {}
 
@@ -104,7 +106,8 @@ class Manifest:
         self.entries = entries
         if self.path is None:
             return
-        files = {path: [e.key, e.size, e.mtime_ns, [table.setdefault(t, len(table)) for t in e.targets]]
+        files = {path: [e.key, e.size, e.mtime_ns, *([table.setdefault(t, len(table)) for t in found]
+                                                     for found in (e.targets, e.images, e.unweighed))]
                  for path, e in entries.items()}
         write_atomic(self.path, json.dumps({"format": self.FORMAT, "targets": list(table), "files": files},
                                            separators=(",", ":"), sort_keys=True))
@@ -193,7 +196,8 @@ def _entries(staged: Staged, previous: dict[str, ManifestEntry]) -> dict[str, Ma
     for path, facts in staged.facts.items():
         key = staged.changed.get(path) or staged.same.get(path)
         if key is not None:
-            entries[path] = ManifestEntry(key, facts.size, os.stat(root + path).st_mtime_ns, facts.targets)
+            entries[path] = ManifestEntry(key, facts.size, os.stat(root + path).st_mtime_ns, facts.targets,
+                                          facts.images, facts.unweighed)
         else:
             entries[path] = previous[path]
     return entries
@@ -210,7 +214,7 @@ def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
     write_atomic(target, file.content)
     old = manifest.entries.get(file.path)
     manifest.entries = {**manifest.entries, file.path: ManifestEntry(
-        "", len(file.content), os.stat(target).st_mtime_ns, old.targets if old else ())}
+        "", len(file.content), os.stat(target).st_mtime_ns, *((old.targets, old.images, old.unweighed) if old else ()))}
 
 
 def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:

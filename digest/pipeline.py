@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,9 +34,14 @@ from .output import Manifest, WriteReport, check_output_dir, commit, stage, stag
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
+from .cards import Cards, make_cards
+from .encode import COPIED, RASTER
+from .images import ImagesDone, process_images
 from .search import PageTap, search_files
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
+
+IMAGE_SUFFIXES = RASTER + COPIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,8 @@ class Planned:
     strings: Strings
     site: Site
     specs: tuple[PageSpec, ...]
+    images: ImagesDone | None = None
+    cards: Cards | None = None
 
     def origins(self) -> dict[str, str]:
         """Output path -> the source that asked for it, for messages."""
@@ -115,13 +123,28 @@ class BuildReport:
     def pages(self) -> int:
         return sum(1 for s in self.specs if s.path.endswith(".html"))
 
+    def weights(self) -> list[str]:
+        """The heaviest pages, each with the images a 360 px phone loads for it."""
+        lines = []
+        for weight, page in self.verdict.heaviest:
+            lines.append(f"{weight:6.1f} KB  {page}")
+            lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
+        return lines
+
     def summary(self) -> str:
         """One line: pages, articles, tags, links, what was written, time taken."""
         site = self.site
         line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
         if self.verdict.heaviest:
             weight, page = self.verdict.heaviest[0]
-            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page})"
+            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
+            images = self.verdict.images.get(page, ())
+            if images:
+                line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
+            line += ")"
+        images = self.planned.images
+        if images is not None and (images.encoded or images.reused):
+            line += f"; images: {images.encoded} encoded, {images.reused} reused"
         if len(site.editions) > 1:
             found = counts(table(site))
             line += f"; translations: {found['missing']} missing, {found['stale']} stale"
@@ -178,15 +201,16 @@ def static_files(config: Config) -> dict[str, bytes]:
 
 def bundle_files(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[str, bytes]]:
     """For each article written as a folder (`content/2024/x/index.md`), the other files in that
-    folder (its images), by their path inside it."""
+    folder, by their path inside it. Images are left to the images step, which writes them
+    encoded and without their metadata, never as they are."""
     found: dict[str, dict[str, bytes]] = {}
     for article in articles:
         if not article.source.endswith("/index.md"):
             continue
         folder = config.root / article.source.removesuffix("index.md")
         files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.suffix != ".md" and not any(part.startswith((".", "_")) for part in
-                                                                  p.relative_to(folder).parts)}
+                 if p.is_file() and p.suffix != ".md" and p.suffix.lower() not in IMAGE_SUFFIXES
+                 and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)}
         if files:
             found[article.source] = {name: path.read_bytes() for name, path in files.items()}
     return found
@@ -200,10 +224,20 @@ class Builder:
         self.root = root
         self.options = options
         self.kept = Kept()
+        self._scratch: tempfile.TemporaryDirectory | None = None
 
     @property
     def output_dir(self) -> Path:
         return self.options.output or self.root / "output"
+
+    def image_cache(self, config: Config) -> Path:
+        """Where encoded images and share cards are kept: .cache/images/, or with --no-cache a
+        folder of this builder's own, removed with it."""
+        if self.options.use_cache:
+            return config.cache_dir / "images"
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="digest-images-")
+        return Path(self._scratch.name)
 
     @property
     def workers(self) -> int:
@@ -295,6 +329,9 @@ class Builder:
             loaded = self._read(config)
         keep_from_collector()
         try:
+            with timings.step("images"):
+                images = process_images(config, loaded.articles, self.workers, cache=self.image_cache(config))
+                loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
                                   drafts=self.options.drafts, future=self.options.future)
@@ -302,12 +339,17 @@ class Builder:
                     raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                         "drafts or dated in the future (see --drafts and --future)")
             keep_from_collector()
+            with timings.step("images"):
+                shown = tuple(a for e in site.editions for a in e.articles + e.pages)
+                cards = make_cards(config, strings, shown, self.workers, self.image_cache(config))
+                files = {**images.published({a.source for a in shown}), **cards.files}
             with timings.step("plan"):
-                specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles)))
+                specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),
+                                        files, cards))
             keep_from_collector()
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
-        return Planned(loaded, strings, site, specs)
+        return Planned(loaded, strings, site, specs, images, cards)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:

@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
+from .cards import Cards
 from .content import Article
+from .encode import Generated
 from .contexts import (ArchiveContext, ArticleContext, Context, FeedContext, Head, ListContext, MonthLink,
                        MonthPreview, NotFoundContext, PageContext, RedirectContext, SearchContext, SitemapContext,
                        SitemapEntry, SitemapIndexContext, TagsContext, Version, YearContext, YearLink)
@@ -30,6 +32,7 @@ class Scope:
     edition: Edition
     strings: Strings
     addresses: Mapping[tuple, Mapping[str, str]]
+    cards: Cards | None = None    # the share cards: an article's own, else its language's
 
     @property
     def info(self) -> SiteInfo:
@@ -47,6 +50,9 @@ class Scope:
                                  e.language.code in found, e.language.code == lang)
                          for e in self.site.editions)
         original = more.pop("original", None) or self.site.config.language
+        card = self.cards.site_cards.get(lang, "") if self.cards else ""
+        more.setdefault("image", card)
+        more.setdefault("image_alt", self.info.title if card else "")
         return Head(title, description, path, versions=versions,
                     x_default=found.get(original, found.get(lang, path)), **more)
 
@@ -60,6 +66,8 @@ class PageSpec:
     template: str = ""
     context: Context | None = None
     data: bytes | None = None          # for copied and generated non-template files
+    file: str = ""                     # or a file to copy (an encoded image in the cache), read only when
+    key: str = ""                      # its key, which names its bytes, differs from the last build's
 
 
 # ---------------------------------------------------------------- one function per page kind
@@ -70,8 +78,10 @@ def article_spec(scope: Scope, article: Article) -> PageSpec:
     kind = "website" if article.is_page else "article"
     original_lang = _lang_of(site, article.key)
     original = site.versions.get(article.key, {}).get(original_lang) if article.translation_of else None
+    image, image_alt = scope.cards.head_image(article) if scope.cards else ("", "")
+    own = {"image": image, "image_alt": image_alt} if image else {}
     head = scope.head(("article", article.key), f"{article.title} | {info.title}", article.summary, article.path,
-                      kind=kind, original=original_lang)
+                      kind=kind, original=original_lang, **own)
     stale = article.source in site.stale
     if article.is_page:
         return PageSpec(article.output_file, article.source, "page.html",
@@ -218,19 +228,24 @@ def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageS
 
 
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
-              bundles: Mapping[str, Mapping[str, bytes]]) -> list[PageSpec]:
+              bundles: Mapping[str, Mapping[str, bytes]],
+              generated: Mapping[str, Generated] | None = None,
+              cards: Cards | None = None) -> list[PageSpec]:
     """Every output file the site needs, in every language, with collisions reported.
-    `bundles` gives, per article source, the files beside its index.md."""
+    `bundles` gives, per article source, the files beside its index.md; `generated`, the
+    images and share cards made for the site (path -> bytes and the file that asked)."""
     addresses = address_book(site, strings)
     specs: list[PageSpec] = []
     try:
         for edition in site.editions:
-            specs += plan_edition(Scope(site, edition, strings, addresses), bundles)
+            specs += plan_edition(Scope(site, edition, strings, addresses, cards), bundles)
     except MissingString as exc:
         raise SiteError.at(f"layouts/i18n/{site.config.language}.yaml", None,
                            f"{exc.args[0]}: the engine needs it for page titles") from None
     specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
+    specs += (PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key)
+              for path, made in (generated or {}).items())
     check_collisions(specs)
     return specs
 

@@ -21,12 +21,15 @@ from typing import Callable, Iterable
 
 from tornado.ioloop import IOLoop
 
+from .cards import Cards, make_cards
 from .errors import Problem, SiteError, error_lines
+from .fingerprint import data_key
+from .images import process_images
 from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
 from .plan import Scope, address_book, article_spec, edition_of
-from .render import render_site
+from .render import OutputFile, render_site
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
 
@@ -244,13 +247,29 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             continue
         if kept.cache is not None:
             kept.cache.put(new.digest, result)
+        try:
+            cache = builder.image_cache(config)
+            images = process_images(config, (new,), 1, {a.source: a for a in kept.planned.loaded.articles}, cache)
+            cards = make_cards(config, kept.planned.strings, images.articles, 1, cache)
+        except SiteError:
+            continue
+        new = images.articles[0]
         scope = Scope(site, edition_of(site, new.lang), kept.planned.strings,
-                      address_book(site, kept.planned.strings))
+                      address_book(site, kept.planned.strings), _with_card(kept.planned.cards, cards, new.source))
         spec = article_spec(scope, new)
         try:
             [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:
             continue
+        for path, made in {**images.files, **cards.articles_files(new.source)}.items():
+            data = made.data if made.data is not None else Path(made.file).read_bytes()
+            write_one(OutputFile(path, made.key or data_key(data), data), builder.output_dir, kept.manifest)
         write_one(page, builder.output_dir, kept.manifest)
         written.append(spec.path)
     return written
+
+
+def _with_card(known: Cards | None, made: Cards, source: str) -> Cards:
+    """The site's cards with this article's card made again."""
+    site_cards = known.site_cards if known is not None else made.site_cards
+    return Cards({**(known.articles if known else {}), source: made.articles[source]}, site_cards, {})

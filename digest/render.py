@@ -164,7 +164,7 @@ def page_keys(specs: list[PageSpec], layouts: Layouts) -> list[str]:
     """Each planned file's fingerprint, in plan order."""
     templates = layouts.template_keys(specs)
     shared: dict[int, str] = {}
-    return [data_key(s.data) if s.data is not None else page_key(templates[s.template], s.context, shared)
+    return [s.key or (data_key(s.data) if s.data is not None else page_key(templates[s.template], s.context, shared))
             for s in specs]
 
 
@@ -177,7 +177,8 @@ def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, 
     the same either way. Every template error is collected and raised once, after the last file."""
     keys = page_keys(specs, layouts)
     finder = LinkFinder(base_url)
-    todo = [spec for spec, key in zip(specs, keys) if previous.get(spec.path) != key and spec.data is None]
+    todo = [spec for spec, key in zip(specs, keys)
+            if previous.get(spec.path) != key and spec.data is None and not spec.file]
 
     def render(spec: PageSpec) -> tuple[bytes | Problem, LinkFacts | None]:
         content = layouts.render(spec)
@@ -188,8 +189,9 @@ def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, 
     for spec, key in zip(specs, keys):
         if previous.get(spec.path) == key:
             yield OutputFile(spec.path, key, None)
-        elif spec.data is not None:
-            yield OutputFile(spec.path, key, spec.data, finder.facts(spec.path, spec.data))
+        elif spec.data is not None or spec.file:
+            data = spec.data if spec.data is not None else Path(spec.file).read_bytes()
+            yield OutputFile(spec.path, key, data, finder.facts(spec.path, data))
         else:
             content, links = next(rendered)
             if isinstance(content, Problem):

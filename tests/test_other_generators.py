@@ -3,6 +3,8 @@ copies a page bundle's images, and says what readers would see as leftover templ
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +33,18 @@ ARTICLES = {
     # a page bundle: the article and its image in one folder
     "content/2016/bundle/index.md": "---\ntitle: A bundle\ndate: 2016-05-05\n---\n![A synthetic dot](dot.png)\n",
 }
-DOT = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f3d0000000049454e44ae426082")
+def _dot() -> bytes:
+    """A 1×1 transparent PNG, made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (1, 1), (0, 0, 0, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+DOT = _dot()
 
 
 def make_site(root: Path, articles: dict[str, str] | None = None, site_yaml: str = SITE_YAML) -> Path:
@@ -91,10 +103,11 @@ def test_a_per_post_address_is_kept(built: tuple) -> None:
         files["page/3/index.html"]
 
 
-def test_a_bundles_image_is_copied_beside_its_page(built: tuple) -> None:
+def test_a_bundles_image_is_encoded_for_its_page(built: tuple) -> None:
     _, files = built
-    assert files["2016/05/a-bundle/dot.png"] == DOT
-    assert b'src="dot.png"' in files["2016/05/a-bundle/index.html"]
+    assert "2016/05/a-bundle/dot.png" not in files  # the original, metadata and all, is never published
+    assert [p for p in files if p.startswith("images/dot-")] and b"<picture>" in files["2016/05/a-bundle/index.html"]
+    assert re.search(rb'<img src="/digest/images/dot-[0-9a-f]{10}-1\.png"', files["2016/05/a-bundle/index.html"])
 
 
 @pytest.mark.parametrize("aliases, clash", [

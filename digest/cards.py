@@ -1,0 +1,183 @@
+"""Share cards: the 1200×630 JPEG that og:image names, for every article, plain page and
+language. An article with a lead photo shares that photo cropped; any other gets a card drawn
+with Pillow (headline, site name, date) in its language and script, right to left included.
+Cards are kept in .cache/images/cards/ by everything they show, under 100 KB each."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .config import Config
+from .content import Article
+from .encode import Generated
+from .errors import SiteError
+from .i18n import Strings
+from .parallel import parallel_map
+
+CARD_VERSION = "1"
+WIDTH, HEIGHT = 1200, 630
+MAX_BYTES = 100 * 1024
+FOLDER = "images/cards/"
+FONT_NAMES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
+FONT_FOLDERS = ("fonts", "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF",
+                "/usr/local/share/fonts", "/Library/Fonts")
+INK, PAPER, ACCENT = (255, 255, 255), (23, 55, 94), (242, 183, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class CardJob:
+    """What one card shows: a photo to crop, or the texts to draw."""
+
+    name: str                 # output path
+    key: str
+    photo: str = ""           # the lead photo's source file
+    headline: str = ""
+    site: str = ""
+    date: str = ""
+    rtl: bool = False
+    lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Cards:
+    """The share cards of a site: per article source and per language, and their files."""
+
+    articles: Mapping[str, tuple[str, str]]      # article source -> (card's output path, alt text)
+    site_cards: Mapping[str, str]                # language code -> its site card's output path
+    files: Mapping[str, Generated]
+
+    def articles_files(self, source: str) -> dict[str, Generated]:
+        """The card file of one article."""
+        name = self.articles.get(source, ("", ""))[0]
+        return {name: self.files[name]} if name in self.files else {}
+
+    def head_image(self, article: Article) -> tuple[str, str]:
+        """(og:image path, alt text) for an article's page."""
+        return self.articles.get(article.source, ("", ""))
+
+
+def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
+    """(bold, regular) DejaVu Sans, from the repository's fonts/ or the system; a clear error if none."""
+    for folder in folders:
+        base = root / folder if not folder.startswith("/") else Path(folder)
+        paths = tuple(base / name for name in FONT_NAMES)
+        if all(p.is_file() for p in paths):
+            return paths  # type: ignore[return-value]
+    raise SiteError.at("share cards", None, "no font found: install DejaVu Sans (Debian: apt-get install "
+                                            "fonts-dejavu-core), or put DejaVuSans.ttf and DejaVuSans-Bold.ttf "
+                                            "in fonts/")
+
+
+def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
+               cache: Path | None = None) -> Cards:
+    """A card for every published article and plain page and one per language for the other
+    pages; only what the cache lacks is drawn, on every core."""
+    fonts = find_fonts(config.root)
+    if any(language.rtl for language in config.languages):
+        _check_rtl_layout()
+    font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
+    jobs: dict[str, CardJob] = {}
+    named: dict[str, str] = {}
+    dates: dict[tuple[str, object], str] = {}  # many articles share a day: format each once
+    for article in articles:
+        language = config.language_of(article.lang or config.language)
+        day = (language.code, article.date)
+        if not article.is_page and day not in dates:
+            dates[day] = strings.long_date(language.code, article.date)
+        job = _job(article.slug, font_key, article.lead_key, article.lead_file, article.title, language.title,
+                   "" if article.is_page else dates[day], language.rtl, language.code)
+        jobs[job.name] = job
+        named[article.source] = job.name
+    site_cards = {}
+    for language in config.languages:
+        job = _job(f"site-{language.code}", font_key, "", "", language.title, language.description, "",
+                   language.rtl, language.code)
+        jobs[job.name] = job
+        site_cards[language.code] = job.name
+    cache = (cache or config.cache_dir / "images") / "cards"
+    todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
+    for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / f"{job.key}.jpg").write_bytes(data)
+    files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
+             for name, job in jobs.items()}
+    return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles}, site_cards, files)
+
+
+def _check_rtl_layout() -> None:
+    """Right-to-left cards need Pillow's complex text layout (libraqm, which loads FriBiDi)."""
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise SiteError.at("share cards", None, "Pillow cannot lay out right-to-left text here: install FriBiDi "
+                                                "(Debian: apt-get install libfribidi0)")
+
+
+def _job(slug: str, font_key: str, lead_key: str, photo: str, headline: str, site: str, date: str, rtl: bool,
+         lang: str) -> CardJob:
+    text = "\0".join([CARD_VERSION, font_key, lead_key, headline, site, date, str(rtl), lang])
+    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return CardJob(f"{FOLDER}{slug}-{key[:10]}.jpg", key, photo if lead_key else "", headline, site, date, rtl, lang)
+
+
+def draw(job: CardJob, fonts: tuple[Path, Path]) -> bytes:
+    """One card's JPEG bytes: the photo cropped, or the texts on a plain background."""
+    from PIL import Image, ImageOps
+
+    if job.photo:
+        with Image.open(job.photo) as source:
+            image = ImageOps.fit(ImageOps.exif_transpose(source).convert("RGB"), (WIDTH, HEIGHT), method=3)
+    else:
+        image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+        _texts(image, job, fonts)
+    image.info = {}
+    return _jpeg_under(image, MAX_BYTES)
+
+
+def _texts(image: Any, job: CardJob, fonts: tuple[Path, Path]) -> None:
+    """Headline (up to four lines), then site name and date, aligned to the script's start."""
+    from PIL import ImageDraw, ImageFont, features
+
+    draw = ImageDraw.Draw(image)
+    layout = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    bold = ImageFont.truetype(str(fonts[0]), 64, layout_engine=layout)
+    regular = ImageFont.truetype(str(fonts[1]), 34, layout_engine=layout)
+    margin = 72
+    options: dict[str, Any] = {"direction": "rtl", "language": job.lang} if job.rtl and layout else {}
+    x, anchor = (WIDTH - margin, "ra") if job.rtl else (margin, "la")
+    draw.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
+    y = 80
+    for line in _wrap(job.headline, bold, WIDTH - 2 * margin, options)[:4]:
+        draw.text((x, y), line, font=bold, fill=INK, anchor=anchor, **options)
+        y += 80
+    footer = " – ".join(part for part in (job.site, job.date) if part)  # a dot reads as an Arabic zero
+    for line in _wrap(footer, regular, WIDTH - 2 * margin, options)[:2]:
+        draw.text((x, max(y + 20, HEIGHT - 140)), line, font=regular, fill=INK, anchor=anchor, **options)
+        y += 48
+
+
+def _wrap(text: str, font: Any, width: int, options: Mapping[str, Any]) -> list[str]:
+    """Words into lines no wider than `width`; the last shown line ends in '…' when cut."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}", **options) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > 4:
+        lines = lines[:3] + [lines[3] + " …"]
+    return lines
+
+
+def _jpeg_under(image: Any, limit: int) -> bytes:
+    """The best JPEG quality that stays under `limit` bytes."""
+    for quality in (82, 72, 62, 50, 40, 30):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        if out.tell() < limit:
+            break
+    return out.getvalue()
