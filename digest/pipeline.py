@@ -20,7 +20,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -28,6 +28,7 @@ from .config import Config, load_config
 from .content import Article
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
+from .inputs import build_time, bundle_files, static_files
 from .links import LinkFacts, Verdict, link_line, verify
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
@@ -35,13 +36,11 @@ from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
 from .cards import Cards, make_cards
-from .encode import COPIED, RASTER
 from .images import ImagesDone, process_images
 from .search import PageTap, search_files
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
 
-IMAGE_SUFFIXES = RASTER + COPIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,45 +174,6 @@ def keep_from_collector() -> None:
     on 10,000 articles, and freed nothing. Frozen objects are still freed when nothing refers
     to them; the next build's gc.unfreeze() hands them back to the collector."""
     gc.freeze()
-
-
-def build_time(now: datetime | None = None) -> datetime:
-    """'Now' for the build: given, else SOURCE_DATE_EPOCH for reproducible builds, else the clock."""
-    if now is not None:
-        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except ValueError:
-            raise SiteError.at("SOURCE_DATE_EPOCH", None, f"'{epoch}' is not a whole number of seconds") from None
-    return datetime.now(timezone.utc)
-
-
-def static_files(config: Config) -> dict[str, bytes]:
-    """Every file under static/, by its path in the output."""
-    root = config.static_dir
-    if not root.is_dir():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".#")}
-
-
-def bundle_files(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[str, bytes]]:
-    """For each article written as a folder (`content/2024/x/index.md`), the other files in that
-    folder, by their path inside it. Images are left to the images step, which writes them
-    encoded and without their metadata, never as they are."""
-    found: dict[str, dict[str, bytes]] = {}
-    for article in articles:
-        if not article.source.endswith("/index.md"):
-            continue
-        folder = config.root / article.source.removesuffix("index.md")
-        files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.suffix != ".md" and p.suffix.lower() not in IMAGE_SUFFIXES
-                 and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)}
-        if files:
-            found[article.source] = {name: path.read_bytes() for name, path in files.items()}
-    return found
 
 
 class Builder:

@@ -3,7 +3,6 @@ no other image size, and stays within the page budget counted the same way."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
