@@ -194,7 +194,9 @@ def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tup
     """An Atom feed of the newest `feed_size` of these articles."""
     site = scope.site
     items = articles[:site.config.feed_size]
-    updated = max((a.updated or a.date for a in items), default=site.now)
+    # An empty feed is as new as the newest article anywhere, not 'now': it stays the same bytes.
+    updated = max((a.updated or a.date for a in items), default=None) or max(
+        (a.updated or a.date for e in site.editions for a in e.articles[:1]), default=site.now)
     return PageSpec(path, origin, "feed.xml", FeedContext(
         scope.info, title, path, page_path, items, updated, {a.source: scope.edition.article_tags[a.source]
                                                              for a in items}))

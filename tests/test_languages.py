@@ -358,3 +358,11 @@ def test_a_language_without_cldr_month_names_takes_them_from_its_table(tmp_path:
     page = files["ht/2024/12/yon-tes/index.html"].decode()
     assert "18 desanm 2024" in page and "M12" not in page
     assert "desanm 2024" in files["ht/2024/12/index.html"].decode()
+
+
+def test_a_language_with_no_article_yet_keeps_the_same_feed_from_build_to_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/2024/a.md": "---\ntitle: A\ndate: 2024-12-18\n---\nT.\n"})
+    build(site, BuildOptions(now=NOW))
+    first = (site / "output/es/feed.xml").read_bytes()
+    build(site, BuildOptions(now=NOW.replace(day=20)))
+    assert (site / "output/es/feed.xml").read_bytes() == first and b"<entry>" not in first
