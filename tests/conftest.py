@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -161,3 +164,38 @@ def broken_links(files: dict[str, bytes], base_url: str) -> list[str]:
             if path is None or (path + "index.html" if path.endswith("/") or not path else path) not in files:
                 broken.append(f"{page} -> {link}")
     return broken
+
+
+# ---------------------------------------------------------------------------- the browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip a check whose tool is missing here; under CI the tool must be there, so fail."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: this check must run)")
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, started without any of its network chatter."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium with Playwright and axe available, once per test module."""
+    try:
+        import axe_playwright_python  # noqa: F401
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright or axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

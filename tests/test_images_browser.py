@@ -7,9 +7,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import NOW, REPO
+from conftest import CHROMIUM, NOW, REPO, launch_chromium, unavailable
 from digest.pipeline import BuildOptions, build
-from test_quality import CHROMIUM, SiteServer, launch_chromium, unavailable
+from test_quality import SiteServer
 
 
 @pytest.fixture(scope="module")

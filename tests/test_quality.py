@@ -10,7 +10,6 @@ under CI=true, where they must run.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,17 +19,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ARTICLES, NOW, REPO, SITE_YAML, write_site
+from conftest import ARTICLES, NOW, REPO, SITE_YAML, unavailable, write_site
 from digest.pipeline import BuildOptions, build
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 AXE_LEVEL_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                 "resultTypes": ["violations"]}
@@ -114,13 +110,6 @@ BROKEN_404 = """\
 BROKEN_PAGES = ("", INVALID_PAGE, NO_ALT_PAGE, MISSING)
 
 
-def unavailable(reason: str) -> NoReturn:
-    """Skip a check whose tool is missing here; under CI the tool must be there, so fail."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: this check must run)")
-    pytest.skip(reason)
-
-
 # ---------------------------------------------------------------------------- serving
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -168,10 +157,6 @@ class SiteServer:
         self.httpd.server_close()
         self.thread.join()
 
-
-def launch_chromium(playwright: Any) -> Any:
-    """Debian's Chromium, started without any of its network chatter."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 @dataclass
@@ -280,19 +265,6 @@ def test_pages_need_no_javascript_and_no_web_fonts(sites: dict[str, Built], name
 
 # ---------------------------------------------------------------------------- browser
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        import axe_playwright_python  # noqa: F401
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright or axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

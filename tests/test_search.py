@@ -19,7 +19,7 @@ from conftest import ARTICLES, NOW, REPO, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
-from test_quality import AXE_LEVEL_AA, CHROMIUM, axe_violations, launch_chromium, unavailable
+from test_quality import AXE_LEVEL_AA, axe_violations
 
 sys.path.insert(0, str(REPO / "bench"))
 from search_bytes import PagesServer, measure  # noqa: E402
@@ -57,21 +57,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesServer]:
     build(site, BuildOptions(output=tmp / "out", now=NOW, base_url=server.base_url, use_cache=False, workers=1))
     yield server
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        import axe_playwright_python  # noqa: F401
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright or axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
