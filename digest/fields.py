@@ -114,14 +114,13 @@ def _permalink(value: Any) -> str:
 # Front matter key -> converter; a converter raises ValueError with what is wrong.
 FIELDS: dict[str, Callable[[Any], Any]] = {
     "title": _text, "date": str, "updated": str, "tags": _tags, "summary": _text,
-    "slug": _slug, "draft": _flag, "author": _text, "source": _text,
+    "slug": _slug, "draft": _flag, "author": _people, "source": _text,
     "source_url": _http_url, "dateline": _text, "lang": _text, "review": _text,
     "imported_from": _text, "translation_of": _text, "original_version": _text, "translator": _text,
     "published": _flag, "authors": _people, "categories": _tags, "category": _tags, "aliases": _paths,
     "redirect_from": _paths, "permalink": _permalink,
     "image": _text, "image_alt": _text, "image_credit": _text,
 }
-FIELDS["author"] = _people
 # Keys that other tools commonly use for the same thing, for a better hint than spelling alone.
 SYNONYMS = {"tag": "tags", "keywords": "tags",
             "description": "summary", "excerpt": "summary", "url": "source_url",

@@ -169,7 +169,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     """Encode (or find in the cache) every raster file, copy the others; every problem at once."""
     prepared: dict[Path, Prepared] = {}
     files: dict[str, tuple[Generated, Path]] = {}
-    todo: list[tuple[Path, bytes]] = []
+    todo: list[tuple[Path, bytes, str]] = []  # (file, bytes, key), one per distinct key
     problems: dict[Path, str] = {}
     reused = 0
     same: dict[str, list[Path]] = {}
@@ -184,16 +184,11 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
                 continue
         data = path.read_bytes()
         if path.suffix.lower() in COPIED:
-            size = None
-            if path.suffix.lower() == ".gif":
-                try:
-                    size = open_checked(data).size
-                except ValueError as exc:
-                    problems[path] = str(exc)
-                    continue
-            name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
-            files[name] = (Generated("", data), path)
-            prepared[path] = Prepared(None, name, size)
+            copy = _copied(path, data)
+            if isinstance(copy, str):
+                problems[path] = copy
+            else:
+                prepared[path], files[copy.copied] = copy, (Generated("", data), path)
             continue
         key = image_key(data, settings)
         stamps.remember(path, key)
@@ -201,12 +196,12 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
         if found is None:
             same.setdefault(key, []).append(path)  # the same bytes under two names: encoded once
             if len(same[key]) == 1:
-                todo.append((path, data))
+                todo.append((path, data, key))
         else:
             prepared[path] = Prepared(found)
             reused += 1
 
-    def work(job: tuple[Path, bytes]) -> Encoded | str:
+    def work(job: tuple[Path, bytes, str]) -> Encoded | str:
         try:
             record = encode(job[1], settings, cache)
         except ValueError as exc:
@@ -215,8 +210,8 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
                 if (m := metadata_left(record.file(cache, w, f).read_bytes()))]
         return f"kept metadata after encoding ({'; '.join(left)}): a bug" if left else record
 
-    for (path, data), result in zip(todo, parallel_map(work, todo, workers, 2)):
-        for twin in same[image_key(data, settings)]:
+    for (_, _, key), result in zip(todo, parallel_map(work, todo, workers, 2)):
+        for twin in same[key]:
             if isinstance(result, str):
                 problems[twin] = result
             else:
@@ -227,6 +222,18 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     files.update(_encoded_files(prepared, cache))
     stamps.save()
     return prepared, files, len(todo), reused
+
+
+def _copied(path: Path, data: bytes) -> Prepared | str:
+    """An SVG or GIF published as it is, under a name with a content hash; or why it cannot be."""
+    size = None
+    if path.suffix.lower() == ".gif":
+        try:
+            size = open_checked(data).size
+        except ValueError as exc:
+            return str(exc)
+    name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
+    return Prepared(None, name, size)
 
 
 class _SourceStamps:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -159,9 +159,10 @@ class LinkFinder:
         return resolved  # type: ignore[return-value]
 
 
-def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
-           origins: Mapping[str, str]) -> Verdict:
-    """Every broken internal link and every page over the weight budget, over the whole site."""
+def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int, origins: Mapping[str, str],
+           locate: Callable[[str, str], int | None] = lambda origin, shown: None) -> Verdict:
+    """Every broken internal link and every page over the weight budget, over the whole site.
+    `locate(origin, shown)` gives the line of the origin's source a broken link is written on."""
     problems = [p for f in facts.values() for p in f.problems]
     checked = 0
     weights = []
@@ -179,7 +180,7 @@ def verify(facts: Mapping[str, LinkFacts], base_url: str, budget_kb: int,
             if found is None:
                 shown = (target.removeprefix(OUTSIDE) if target.startswith(OUTSIDE)
                          else base_path + target.removesuffix("index.html"))
-                problems.append(Problem(where, None, f"links to {shown}, which is not part of the site "
+                problems.append(Problem(where, locate(where, shown), f"links to {shown}, which is not part of the site "
                                                      f"(in output/{page}): fix the link, or add what it points to",
                                         kind="broken link"))
             elif target.endswith(ASSET_SUFFIXES):

@@ -347,21 +347,19 @@ class Builder:
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config
-        verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins())
+        verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins(), self._link_line)
         if verdict.problems:
-            raise SiteError([self._where_written(p) for p in verdict.problems])
+            raise SiteError(verdict.problems)
         return verdict
 
-    def _where_written(self, problem: Problem) -> Problem:
-        """A broken link from an article, with the line of its Markdown file the link is on."""
-        if problem.kind != "broken link" or not problem.path.startswith("content/"):
-            return problem
+    def _link_line(self, origin: str, shown: str) -> int | None:
+        """The line of an article's Markdown file that a broken link to `shown` is written on."""
+        if not origin.startswith("content/"):
+            return None
         try:
-            text = (self.root / problem.path).read_text(encoding="utf-8")
+            return link_line((self.root / origin).read_text(encoding="utf-8"), shown)
         except (OSError, UnicodeDecodeError):
-            return problem
-        shown = problem.message.split(" ")[2].rstrip(",")
-        return Problem(problem.path, link_line(text, shown), problem.message, problem.kind)
+            return None
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -5,6 +5,7 @@ PageSpecs, one context record in contexts.py, one layout, and one line in `plan_
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
@@ -37,6 +38,11 @@ class Scope:
     @property
     def info(self) -> SiteInfo:
         return self.edition.info
+
+    @functools.cached_property
+    def tag_keys(self) -> dict[str, str]:
+        """Tag slug here -> the slug every language's version of the tag shares."""
+        return _tag_keys(self.strings, self.edition.language.code, self.site.config.language)
 
     def t(self, key: str, **values: Any) -> str:
         """An interface string in this edition's language."""
@@ -351,5 +357,4 @@ def _tag_keys(strings: Strings, lang: str, default: str) -> dict[str, str]:
 
 
 def _tag_key(scope: Scope, tag: Tag) -> str:
-    keys = _tag_keys(scope.strings, scope.edition.language.code, scope.site.config.language)
-    return keys.get(tag.slug, tag.slug)
+    return scope.tag_keys.get(tag.slug, tag.slug)
