@@ -43,6 +43,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "categories_as_tags": ((bool,), True),
     "search": ((bool,), True),
     "images": ((dict,), {}),
+    "share_cards": ((bool,), True),
 }
 
 
@@ -88,6 +89,7 @@ class Config:
     categories_as_tags: bool
     search: bool                             # a Pagefind index and a search form on every page
     images: Mapping[str, Any]                # `avif: false`, `quality: {avif, webp, jpeg}` (encode.ImageSettings)
+    share_cards: bool                        # a card drawn for every page without a lead photo
     languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 
