@@ -46,8 +46,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         for line in report.weights():
             print(f"  {line}")
     if args.timings:
+        cpu = getattr(report.timings, "cpu", {})
         for step, seconds in report.timings.items():
-            print(f"  {step:<8} {seconds:8.3f} s")
+            print(f"  {step:<8} {seconds:8.3f} s   cpu {cpu.get(step, 0.0):8.3f} s")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,12 @@ locale = "en"
 title = "{title}"
 timeZone = "{timezone}"
 enableRobotsTXT = true
+# The same pages as ours: no /posts/ section list (a second copy of the paginated front page).
+disableKinds = ["section"]
+
+# Feeds of 20 entries like ours (Hugo's default puts every article in every feed).
+[services.rss]
+  limit = 20
 
 [pagination]
   pagerSize = 10
@@ -34,8 +41,11 @@ enableRobotsTXT = true
 [permalinks]
   posts = "/:year/:month/:contentbasename/"
 
+# Year and month archives like ours, as taxonomies (Hugo has no date archives of its own).
 [taxonomies]
   tag = "tags"
+  year = "years"
+  month = "months"
 
 # Hugo's default Markdown renderer, goldmark, with its typographer (smart quotes and dashes).
 [markup.goldmark.extensions.typographer]
@@ -57,7 +67,7 @@ HUGO_HEAD = """<!doctype html>
 HUGO_FOOT = "</main>\n</body>\n</html>\n"
 HUGO_PAGER = """
 <ul>
-{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ if not .Date.IsZero }} <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2 January 2006" }}</time>{{ end }}<p>{{ .Summary }}</p></li>
+{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ if not .Date.IsZero }} <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2 January 2006" }}</time>{{ end }}<p>{{ .Params.summary }}</p></li>
 {{ end }}</ul>
 <nav>{{ with $pager.Prev }}<a rel="prev" href="{{ .URL }}">Newer</a>{{ end }} Page {{ $pager.PageNumber }} of {{ $pager.TotalPages }} {{ with $pager.Next }}<a rel="next" href="{{ .URL }}">Older</a>{{ end }}</nav>
 """
@@ -69,9 +79,12 @@ HUGO_LAYOUTS = {
 {{ .Content }}
 </article>
 """ + HUGO_FOOT,
-    "list.html": HUGO_HEAD + "<h1>{{ .Title }}</h1>\n{{ $pager := .Paginate .Pages }}" + HUGO_PAGER + HUGO_FOOT,
-    "index.html": (HUGO_HEAD + '{{ $pager := .Paginate (where site.RegularPages "Section" "posts") }}'
-                   + HUGO_PAGER + HUGO_FOOT),
+    # Archive pages list 50 articles a page, like ours (archive_page_size); other lists 10.
+    "list.html": (HUGO_HEAD + '<h1>{{ .Title }}</h1>\n{{ $size := cond (in (slice "years" "months") .Type) 50 10 }}'
+                  '{{ $pager := .Paginate .Pages $size }}' + HUGO_PAGER + HUGO_FOOT),
+    # Every regular page is an article: `where site.RegularPages "Section" "posts"` would filter
+    # 10,000 pages again on each of the front page's 1,000 pages (80 ms each).
+    "index.html": HUGO_HEAD + '{{ $pager := .Paginate site.RegularPages }}' + HUGO_PAGER + HUGO_FOOT,
 }
 
 PELICAN_CONFIG = """\
@@ -100,8 +113,18 @@ MONTH_ARCHIVE_URL = "{{date:%Y}}/{{date:%m}}/"
 MONTH_ARCHIVE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/index.html"
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
-# Like the digest, which gives every tag its own feed.
+# Like the digest, which gives every tag its own feed, of 20 entries (Pelican's default is all).
 TAG_FEED_ATOM = "feeds/tag/{{slug}}.atom.xml"
+FEED_MAX_ITEMS = 20
+# The same pages as ours: no author pages or feeds (every article is by "Bench": another copy
+# of the paginated front page). The default theme cannot build without its category pages, so
+# Pelican still writes one more copy of the front page's list, as category/misc.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
 # Cold builds: read every file, keep no cache between runs.
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
@@ -141,6 +164,7 @@ def write_hugo_site(articles: list[SyntheticArticle], dest: Path, timezone: str)
     for article in articles:
         front = (f"---\ntitle: {yaml_string(article.title)}\ndate: {rfc3339(article.when, tz)}\n"
                  f"tags: [{', '.join(yaml_string(t) for t in article.tags)}]\n"
+                 f"years: ['{article.when:%Y}']\nmonths: ['{article.when:%Y-%m}']\n"
                  f"summary: {yaml_string(article.summary)}\n---\n")
         with (posts / f"{article.slug}.md").open("w", encoding="utf-8", newline="\n") as f:
             f.write(front + article.body)
@@ -187,6 +211,28 @@ def hugo_peer(site: Path) -> Peer | str:
     command = (str(binary), "--source", str(site), "--destination", str(site / "public"),
                "--cacheDir", str(cache), "--quiet")
     return Peer("Hugo", version, command, site / "public", (site / "public", site / "resources", cache))
+
+
+HUGO_PAGEFIND = "Hugo + Pagefind"
+
+
+def hugo_pagefind_peer(site: Path) -> Peer | str:
+    """Hugo, then Pagefind over what it wrote: how a Hugo site gets search (the same Pagefind
+    binary our build runs, from `pagefind[bin]`)."""
+    hugo = hugo_peer(site)
+    if not isinstance(hugo, Peer):
+        return hugo
+    try:
+        from pagefind.service import get_executable
+        binary = get_executable()
+    except ImportError:
+        binary = None
+    if binary is None:
+        return "Pagefind is not installed (pip install -r requirements.txt)"
+    script = (" ".join(shlex.quote(part) for part in hugo.command) + " && " +
+              shlex.quote(str(binary)) + " --site " + shlex.quote(str(hugo.output)) + " --silent")
+    return Peer(HUGO_PAGEFIND, f"({hugo.version}, Pagefind {importlib.metadata.version('pagefind')})",
+                ("/bin/sh", "-c", script), hugo.output, hugo.clean)
 
 
 def pelican_peer(site: Path) -> Peer | str:

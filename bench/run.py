@@ -36,7 +36,8 @@ from typing import Callable, Sequence
 
 from generate import edit_article, make_articles, make_translations, write_site
 from photos import add_photos
-from peers import Peer, describe, hugo_peer, pelican_peer, write_hugo_site, write_pelican_site
+from peers import (HUGO_PAGEFIND, Peer, describe, hugo_pagefind_peer, hugo_peer, pelican_peer, write_hugo_site,
+                   write_pelican_site)
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -103,6 +104,7 @@ class SizeResult:
     serve_measured: bool = False
     search_bytes: str = ""            # 'first / repeat' query in KB, or why it was not measured
     bilingual: Samples | None = None        # the same articles, each with a Spanish version
+    full: Samples | None = None             # the same articles with search and share cards on
 
 
 def log(message: str, started: float) -> None:
@@ -154,6 +156,21 @@ def remove(*paths: Path) -> None:
     """Delete folders a build made, if they exist."""
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
+
+
+LEAN = {"search": "false", "share_cards": "false"}   # the peers make no search index and draw no cards
+FULL = {"search": "true", "share_cards": "true"}    # the product's defaults
+
+
+def set_features(site: Path, features: dict[str, str]) -> None:
+    """Set top-level keys of a corpus's site.yaml (replacing the lines that set them)."""
+    path = site / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    for key, value in features.items():
+        text, found = re.subn(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.MULTILINE)
+        if not found:
+            text = text.rstrip("\n") + f"\n{key}: {value}\n"
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def ours_command(site: Path, jobs: int | None) -> list[str]:
@@ -293,19 +310,30 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     if args.photos:
         say(f"N={count}: adding a lead photo to one article in {args.photos}")
         add_photos(site, args.photos)
+    set_features(site, LEAN)
     edited = site / articles[len(articles) // 2].source
     result = SizeResult(count, Samples(), {})
+    full = folder / "full"
+    if args.full:
+        say(f"N={count}: copying the corpus with search and share cards on (the product's defaults)")
+        shutil.copytree(site, full)
+        set_features(full, FULL)
+        result.full = Samples()
     bilingual = folder / "bilingual"
     if args.bilingual:
         say(f"N={count}: generating the bilingual corpus ({count} articles + {count} in Spanish)")
         write_site(articles, bilingual, translations=make_translations(articles, "es", args.seed))
+        set_features(bilingual, LEAN)
         result.bilingual = Samples()
     peers: list[Peer] = []
     if args.peers:
         timezone = _site_timezone(site)
         write_hugo_site(articles, folder / "hugo", timezone)
         write_pelican_site(articles, folder / "pelican", timezone)
-        for name, found in (("Hugo", hugo_peer(folder / "hugo")), ("Pelican", pelican_peer(folder / "pelican"))):
+        found_peers = [("Hugo", hugo_peer(folder / "hugo")), ("Pelican", pelican_peer(folder / "pelican"))]
+        if args.full:
+            found_peers.append((HUGO_PAGEFIND, hugo_pagefind_peer(folder / "hugo")))
+        for name, found in found_peers:
             result.versions[name] = describe(name, found)
             if isinstance(found, Peer):
                 peers.append(found)
@@ -316,6 +344,8 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     for round_index in range(args.repeat):
         say(f"N={count}: round {round_index + 1} of {args.repeat}")
         corpora = [(site, edited, result.ours, "")]
+        if result.full is not None:
+            corpora.append((full, full / edited.relative_to(site), result.full, "[full] "))
         if result.bilingual is not None:
             # The same edited original; the order alternates so neither corpus always goes first.
             corpora.append((bilingual, bilingual / edited.relative_to(site), result.bilingual, "[bilingual] "))
@@ -333,6 +363,7 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
         result.serve_latency = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)), jobs=args.jobs)
         say(f"N={count}: serve latency {result.serve_latency}")
     if args.search_bytes and not result.ours.problem:
+        set_features(site, {"search": "true"})
         result.search_bytes = measure_search_bytes(site)
         say(f"N={count}: search bytes {result.search_bytes}")
     return result
@@ -432,6 +463,38 @@ def _bilingual_rows(ours: Samples, bilingual: Samples) -> list[tuple[str, str]]:
     return rows
 
 
+def _full_rows(result: SizeResult, peer_count: int) -> list[str]:
+    """The corpus built with the product's defaults: its rows, the Hugo column holding Hugo
+    followed by Pagefind (the search Hugo sites use; Hugo draws no share cards here)."""
+    full = result.full
+    assert full is not None
+    name = f"{result.articles:,}"
+    if full.problem:
+        return [f"| {name} | with search and share cards | {full.problem.replace('|', '/')} |" + " — |" * 2 * peer_count]
+    pagefind = result.peers.get(HUGO_PAGEFIND, Samples(problem="not run"))
+    theirs = _median(pagefind.seconds.get("cold", []))
+    lines = []
+    for kind, label in (("cold", "cold build (s)"), ("warm", "warm build, nothing changed (s)"),
+                        ("edit", "one article edited, then build (s)")):
+        values = full.seconds.get(kind, [])
+        cells = [name, f"with search and share cards: {label}", _seconds(values)]
+        if peer_count:
+            cells += [f"{HUGO_PAGEFIND}: " + _or_problem(pagefind.problem, _seconds(pagefind.seconds.get("cold", [])), 0),
+                      "—" if pagefind.problem else _ratio(_median(values), theirs)] + ["—", "—"] * (peer_count - 1)
+        lines.append("| " + " | ".join(cells) + " |")
+    memory = _median(full.memory_mb)
+    extra = [("cold build peak memory, largest process (MB)", f"{memory:.0f}" if memory else "—",
+              f"{_median(pagefind.memory_mb):.0f}" if pagefind.memory_mb else "—"),
+             ("cold build CPU, user / system (s)", _cpu(full), _cpu(pagefind)),
+             ("files in output", str(full.files) if full.files is not None else "—", "—")]
+    for label, shown, peer_shown in extra:
+        cells = [name, f"with search and share cards: {label}", shown]
+        if peer_count:
+            cells += [f"{HUGO_PAGEFIND}: {peer_shown}", "—"] + ["—", "—"] * (peer_count - 1)
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def _or_problem(problem: str, cell: str, row: int) -> str:
     if not problem:
         return cell
@@ -492,6 +555,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
                 cells += [_or_problem(peer.problem, cell, index),
                           "—" if peer.problem or ours.problem else _ratio(ours_value, value)]
             lines.append("| " + " | ".join(cells) + " |")
+        if result.full is not None:
+            lines += _full_rows(result, len(peers))
         if result.bilingual is not None:
             for label, shown in _bilingual_rows(ours, result.bilingual):
                 lines.append("| " + " | ".join([f"{result.articles:,}", label, shown] + ["—", "—"] * len(peers)) + " |")
@@ -511,6 +576,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="also time save-to-page with `build.py serve`")
     parser.add_argument("--search-bytes", action="store_true",
                         help="also measure a first and a repeat search query in Chromium (KB transferred)")
+    parser.add_argument("--full", action="store_true",
+                        help="also build, in the same rounds, the corpus with the product's defaults (search "
+                             "index and share cards, which the peers do not make); with --peers, Hugo followed "
+                             "by Pagefind too")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
     parser.add_argument("--photos", type=int, default=0, metavar="EVERY",
                         help="give one article in EVERY a synthetic 2000×1333 lead photo (e.g. 10)")
