@@ -14,7 +14,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -100,10 +100,7 @@ class Strings:
         table = self.tables[lang]
         if table.months:
             return f"{when.day} {table.months[when.month - 1]} {when.year}"
-        from babel.dates import format_date
-
-        return _digits(format_date(when, table.date_format or "long", locale=table.language.locale),
-                       table.language.locale)
+        return _babel_date(when.date(), table.date_format or "long", table.language.locale)
 
     def month_year(self, lang: str, year: int, month: int) -> str:
         """'diciembre de 2024'."""
@@ -200,6 +197,15 @@ def _digit_table(locale: str) -> dict[int, str] | None:
     """Latin digits -> the locale's own digits (Arabic-Indic for Arabic), or None when Latin."""
     zero = DIGIT_ZERO.get(getattr(_locale(locale), "default_numbering_system", "latn"))
     return str.maketrans("0123456789", "".join(chr(zero + d) for d in range(10))) if zero else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _babel_date(day: date, pattern: str, locale: str) -> str:
+    """A day in CLDR's pattern for the locale, memoised: a list page shows ten dates, a site of
+    10,000 articles about 2,000 distinct days, and Babel takes ~80 µs to format one."""
+    from babel.dates import format_date
+
+    return _digits(format_date(day, pattern, locale=locale), locale)
 
 
 def _digits(text: str, locale: str) -> str:

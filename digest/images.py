@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .config import Config
-from .content import Article
+from .content import Article, pack_html
 from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key, metadata_left,
                      open_checked)
 from .errors import Problem, SiteError
@@ -73,7 +73,7 @@ class ImagesDone:
 def find_uses(config: Config, article: Article, original: Article | None) -> list[ImageUse | Problem]:
     """Every image an article uses, or the problem with each reference."""
     found: list[ImageUse | Problem] = []
-    if not article.image and (original is None or not original.image) and "<img" not in article.body:
+    if not article.image and (original is None or not original.image) and not article.has_images:
         return found
     text = _source_text(config, article.source)
     lead_from = article if article.image or original is None else original
@@ -320,7 +320,7 @@ def _rewrite(config: Config, article: Article, uses: list[ImageUse], prepared: M
     if lead and lead.path and prepared[lead.path].encoded is not None:
         lead_file, lead_key = str(lead.path), prepared[lead.path].encoded.key  # type: ignore[union-attr]
     digest = hashlib.blake2b((article.digest + body + lead_html).encode(), digest_size=16).hexdigest()
-    return dataclasses.replace(article, body=body, lead=lead_html, digest=digest, lead_file=lead_file,
+    return dataclasses.replace(article, packed_body=pack_html(body), lead=lead_html, digest=digest, lead_file=lead_file,
                                lead_key=lead_key,
                                lead_alt="" if not lead or lead.alt == DECORATIVE else lead.alt)
 

@@ -108,6 +108,7 @@ class LinkFinder:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
+        self._host = base_url[:base_url.index("/", 8)] if base_url.count("/") > 2 else base_url
         self._resolved: dict[str, tuple[str, str] | None] = {}
 
     def facts(self, page: str, content: bytes) -> LinkFacts:
@@ -150,9 +151,10 @@ class LinkFinder:
         return tuple(images), tuple(t for t in unweighed if t not in images)
 
     def _resolve(self, page: str, link: str) -> tuple[str, str] | None:
-        if link.startswith(("http:", "https:")):
-            return resolve(self.base_url, page, link)  # cheap for another host; not memoised
-        key = link if link.startswith("/") else f"{page.rpartition('/')[0]}\0{link}"
+        if link.startswith(("http:", "https:")) and not link.startswith(self._host):
+            return resolve(self.base_url, page, link)  # another host: cheap, and not memoised
+        # An address on this host, full or from the root, means the same from every page.
+        key = link if link.startswith(("/", "http:", "https:")) else f"{page.rpartition('/')[0]}\0{link}"
         resolved = self._resolved.get(key, False)
         if resolved is False:
             resolved = self._resolved[key] = resolve(self.base_url, page, link)

@@ -236,7 +236,7 @@ class Builder:
         try:
             if config.search:
                 with timings.step("search"):
-                    stage_more(staged, search_files(pages, self.output_dir, config.base_path, previous), manifest)
+                    stage_more(staged, search_files(pages, staged, config.base_path, previous), manifest)
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
             with timings.step("commit"):
