@@ -2,13 +2,17 @@
 build rendered, and the unchanged ones from the output folder) and gives back its bundle: one
 index per `<html lang>`, split in small chunks the search page loads only when a reader searches.
 
-The bundle's files go through `stage` like every page, so they are in the manifest, the link and
-weight checks and the atomic swap. When no indexed page changed, the bundle is reused as it is."""
+Each language is indexed on its own and fingerprinted on its own: an edit re-indexes only its
+language, and a language whose pages did not change keeps its files as they are. The bundle's
+files go through `stage` like every page, so they are in the manifest, the link and weight
+checks and the atomic swap."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
+import os
 import posixpath
 import subprocess
 import tempfile
@@ -19,18 +23,24 @@ from .errors import SiteError
 from .links import LinkFacts
 from .plan import SEARCH_BUNDLE, PageSpec
 from .render import OutputFile
+from .search_chunks import ENTRY, split_chunks
 
 INDEXED_TEMPLATES = frozenset({"article.html", "page.html"})
 # What the search page's script needs from the bundle; Pagefind's own UIs and its worker stay out.
-KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
+KEPT_FILES = ("pagefind.js", ENTRY)
 KEPT_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+# Files every language's run writes alike: they change only with Pagefind's version.
+SHARED_FILES = ("pagefind.js", "wasm.unknown.pagefind")
+FORMAT = "split-1"  # bumped when what we do to Pagefind's bundle changes (search_chunks)
 
 
 class PageTap:
     """Passes rendered files on to `stage` and keeps the bytes of the pages to index."""
 
     def __init__(self, specs: Iterable[PageSpec]):
-        self.wanted = frozenset(s.path for s in specs if s.template in INDEXED_TEMPLATES)
+        self.language = {s.path: s.context.site.language for s in specs  # type: ignore[union-attr]
+                         if s.template in INDEXED_TEMPLATES}
+        self.wanted = frozenset(self.language)
         self.keys: dict[str, str] = {}
         self.contents: dict[str, bytes | None] = {}
 
@@ -43,13 +53,17 @@ class PageTap:
             yield f
 
 
-def bundle_key(tap: PageTap, base_url: str) -> str:
-    """One fingerprint for the whole bundle: every indexed page's key, the address, Pagefind's version."""
-    digest = hashlib.blake2b(digest_size=12)
+def language_keys(tap: PageTap, base_url: str) -> dict[str, str]:
+    """One fingerprint per language: its indexed pages' keys, the address, Pagefind's version."""
+    digests: dict[str, hashlib.blake2b] = {}
     for path in sorted(tap.keys):
+        digest = digests.setdefault(tap.language[path], hashlib.blake2b(digest_size=12))
         digest.update(f"{path}\0{tap.keys[path]}\n".encode())
-    digest.update(f"{base_url}\0{pagefind_version()}".encode())
-    return "search:" + digest.hexdigest()
+    keys = {}
+    for language, digest in sorted(digests.items()):
+        digest.update(f"{base_url}\0{pagefind_version()}\0{FORMAT}".encode())
+        keys[language] = f"search:{language}:{digest.hexdigest()}"
+    return keys
 
 
 def pagefind_version() -> str:
@@ -62,18 +76,69 @@ def pagefind_version() -> str:
 
 def search_files(tap: PageTap, output_dir: Path, base_path: str,
                  previous: Mapping[str, str]) -> list[OutputFile]:
-    """The bundle's files: reused (content None) when the last bundle was made from the same
-    pages, else made again from every indexed page of the new site."""
-    key = bundle_key(tap, base_path)
-    kept = [path for path in previous if path.startswith(SEARCH_BUNDLE)]
-    if kept and all(previous[path] == key for path in kept):
-        return [OutputFile(path, key, None) for path in sorted(kept)]
-    pages = {}
-    for path in sorted(tap.keys):
-        content = tap.contents[path]
-        pages[path] = content if content is not None else (output_dir / path).read_bytes()
-    return [OutputFile(SEARCH_BUNDLE + name, key, data, LinkFacts(len(data)))
-            for name, data in sorted(run_pagefind(pages).items())]
+    """The bundle's files. A language whose pages are those of the last bundle keeps its files
+    (content None); any other is indexed again from its pages. The entry file, which names
+    each language's index, is the only file the languages share that changes with them."""
+    keys = language_keys(tap, base_path)
+    entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
+    entry_key = "search:" + hashlib.blake2b("\n".join(keys.values()).encode(), digest_size=12).hexdigest()
+    by_key: dict[str, list[str]] = {}
+    for path, key in previous.items():
+        if path.startswith(SEARCH_BUNDLE):
+            by_key.setdefault(key, []).append(path)
+    files: list[OutputFile] = []
+    kept: set[str] = set()
+    fresh = []
+    for language, key in keys.items():
+        if key in by_key:
+            kept.update(by_key[key])
+            files += [OutputFile(path, key, None) for path in sorted(by_key[key])]
+        else:
+            fresh.append(language)
+    if not fresh and any(previous.get(SEARCH_BUNDLE + name) != shared_key for name in SHARED_FILES):
+        files, kept, fresh = [], set(), list(keys)  # a shared file is missing: index everything again
+    if not fresh and previous.get(entry_path) == entry_key:
+        return files + [OutputFile(path, previous[path], None)
+                        for path in [entry_path, *(SEARCH_BUNDLE + name for name in SHARED_FILES)]]
+    entry = _kept_entry(output_dir, kept) if kept else {"languages": {}}
+    made: dict[str, bytes] = {}
+    for language in fresh:
+        pages = {path: _page(tap, output_dir, path) for path in sorted(tap.keys) if tap.language[path] == language}
+        bundle = split_chunks(run_pagefind(pages))
+        one = json.loads(bundle.pop(ENTRY))
+        clash = sorted(set(one["languages"]) & set(entry["languages"]))
+        if clash:
+            raise SiteError.at("site.yaml", None, f"search: two languages share Pagefind's index '{clash[0]}': "
+                                                  "give them distinct language codes")
+        entry = {**one, "languages": {**entry["languages"], **one["languages"]}}
+        for name in SHARED_FILES:
+            if name in bundle:
+                made[name] = bundle.pop(name)
+        files += [OutputFile(SEARCH_BUNDLE + name, keys[language], data, LinkFacts(len(data)))
+                  for name, data in sorted(bundle.items())]
+    for name in SHARED_FILES:
+        path = SEARCH_BUNDLE + name
+        if name in made:
+            files.append(OutputFile(path, shared_key, made[name], LinkFacts(len(made[name]))))
+        elif previous.get(path) == shared_key:
+            files.append(OutputFile(path, shared_key, None))
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return files + [OutputFile(entry_path, entry_key, data, LinkFacts(len(data)))]
+
+
+def _page(tap: PageTap, output_dir: Path, path: str) -> bytes:
+    """An indexed page's bytes: rendered by this build, or unchanged in the output folder."""
+    content = tap.contents[path]
+    return content if content is not None else (output_dir / path).read_bytes()
+
+
+def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
+    """The last bundle's entry file, naming only the languages whose files are kept."""
+    entry = json.loads((output_dir / SEARCH_BUNDLE / ENTRY).read_bytes())
+    entry["languages"] = {language: info for language, info in entry["languages"].items()
+                          if f"{SEARCH_BUNDLE}pagefind.{info['hash']}.pf_meta" in kept}
+    return entry
 
 
 def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -104,8 +169,10 @@ def pagefind_binary() -> Path:
     except ImportError:
         get_executable = None
     binary = get_executable() if get_executable is not None else None
-    if binary is None:
-        raise SiteError.at("site.yaml", None, "search: the Pagefind binary is missing: run "
+    if binary is None or not os.access(binary, os.X_OK) or not Path(binary).is_file():
+        where = f" ({binary}, from PAGEFIND_BINARY_PATH)" if binary is not None and os.environ.get(
+            "PAGEFIND_BINARY_PATH") else ""
+        raise SiteError.at("site.yaml", None, f"search: the Pagefind binary is missing{where}: run "
                                               "`python3 -m pip install 'pagefind[bin]'` (requirements.txt), "
                                               "or set 'search: false'")
     return Path(binary)
