@@ -8,10 +8,13 @@ metadata file, which lists the chunks' first and last words, and the entry file 
 
 The format (Pagefind 1.5): every `.pf_*` file is gzip of b"pagefind_dcd" + CBOR. A word chunk is
 [[word, word, ...]], each word an array whose first item is the word; the metadata is
-[version, pages, chunks, filters, sorts], each chunk [from, to, hash]. A searcher's wasm picks,
-for each query word, the first chunk with from <= word <= to, so the bounds are cut the way
-Pagefind cuts them (`get_prefixes`): the shortest prefixes that still tell neighbours apart.
-Words are copied as their CBOR bytes, never decoded."""
+[version, pages, chunks, filters, sorts], each chunk [from, to, hash]. A searcher's wasm loads,
+for each query word, the first chunk with from <= word <= to (and looser bounds only when no
+word of the query found a chunk). Pagefind shortens both bounds to prefixes, so a chunk's last
+word is outside its own bounds: with its 47 chunks that is rare, with hundreds it would not be.
+Here `to` is the chunk's last word itself and `from` the shortest prefix of its first word that
+sorts after the previous chunk: every word is found in its chunk. Words are copied as their
+CBOR bytes, never decoded."""
 
 from __future__ import annotations
 
@@ -55,7 +58,7 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> 
             out[f"index/{chunk_hash}.pf_index"] = _pack(body)
             listed.append([chunk[0][0], chunk[-1][0], chunk_hash])
         for before, after in zip(listed, listed[1:]):
-            before[1], after[0] = _prefixes(before[1], after[0])
+            after[0] = _start(before[1], after[0])
         table = _head(4, len(listed)) + b"".join(
             _head(4, 3) + b"".join(_text(s) for s in row) for row in listed)
         new_meta = meta[:start] + table + meta[end:]
@@ -79,14 +82,15 @@ def _cut(words: list[tuple[str, bytes]], limit: int) -> list[list[tuple[str, byt
     return chunks
 
 
-def _prefixes(a: str, b: str) -> tuple[str, str]:
-    """Pagefind's chunk bounds between a chunk ending in `a` and the next starting with `b`."""
+def _start(a: str, b: str) -> str:
+    """The `from` bound of a chunk starting with `b` after one ending with `a`: the shortest
+    prefix of `b` that sorts after `a`, as Pagefind cuts it."""
     common = 0
     for x, y in zip(a, b):
         if x != y:
             break
         common += 1
-    return a[:common + 1], b[:common + 1]
+    return b[:common + 1]
 
 
 def _name(language: str, data: bytes, length: int, taken: Mapping[str, bytes]) -> str:
