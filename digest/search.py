@@ -14,6 +14,7 @@ import importlib.metadata
 import json
 import os
 import posixpath
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -104,7 +105,7 @@ def search_files(tap: PageTap, output_dir: Path, base_path: str,
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(tap, output_dir, path) for path in sorted(tap.keys) if tap.language[path] == language}
-        bundle = split_chunks(run_pagefind(pages))
+        bundle = split_chunks(run_pagefind(pages, near=output_dir.parent))
         one = json.loads(bundle.pop(ENTRY))
         clash = sorted(set(one["languages"]) & set(entry["languages"]))
         if clash:
@@ -127,10 +128,10 @@ def search_files(tap: PageTap, output_dir: Path, base_path: str,
     return files + [OutputFile(entry_path, entry_key, data, LinkFacts(len(data)))]
 
 
-def _page(tap: PageTap, output_dir: Path, path: str) -> bytes:
-    """An indexed page's bytes: rendered by this build, or unchanged in the output folder."""
+def _page(tap: PageTap, output_dir: Path, path: str) -> bytes | Path:
+    """An indexed page: its bytes when this build rendered it, else its file in the output folder."""
     content = tap.contents[path]
-    return content if content is not None else (output_dir / path).read_bytes()
+    return content if content is not None else output_dir / path
 
 
 def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
@@ -141,17 +142,24 @@ def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
     return entry
 
 
-def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Index these pages (output path -> HTML) with the packaged Pagefind binary; its bundle's
-    files by name. The binary reads a folder in one run: its Python API answers one page per
-    tenth of a second, a minute and a half for a thousand articles."""
+def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None) -> dict[str, bytes]:
+    """Index these pages (output path -> HTML, or the file that holds it) with the packaged
+    Pagefind binary; its bundle's files by name. The binary reads a folder in one run: its
+    Python API answers one page per tenth of a second, a minute and a half for a thousand
+    articles. The folder is made `near` the output folder, so unchanged pages are linked, not copied."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix=".digest-search-", dir=near) as folder:
         site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        made: set[Path] = set()
         for path, content in pages.items():
             target = site / posixpath.normpath(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(content, Path):
+                _link_or_copy(content, target)
+            else:
+                target.write_bytes(content)
         run = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
                              capture_output=True, text=True, timeout=600)
         if run.returncode != 0:
@@ -160,6 +168,14 @@ def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
                                                   "set 'search: false' to build without search")
         return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
                 if p.is_file() and _kept(p.relative_to(bundle).as_posix())}
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to an unchanged page (Pagefind only reads it), or a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def pagefind_binary() -> Path:
