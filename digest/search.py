@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .errors import SiteError
+from .fingerprint import data_key
 from .links import LinkFacts
 from .plan import SEARCH_BUNDLE, PageSpec
 from .render import OutputFile
@@ -54,16 +55,29 @@ class PageTap:
             yield f
 
 
-def language_keys(tap: PageTap, base_url: str) -> dict[str, str]:
-    """One fingerprint per language: its indexed pages' keys, the address, Pagefind's version."""
-    digests: dict[str, hashlib.blake2b] = {}
+def language_keys(tap: PageTap, output_dir: Path, base_url: str, previous: Mapping[str, str]) -> dict[str, str]:
+    """One fingerprint per language, of what Pagefind reads: its indexed pages' paths and bytes,
+    the address and Pagefind's version. A page's key is not enough: a translation's key changes
+    with its original's text, its bytes do not. A language none of whose pages was rendered
+    again, with the same pages, keeps the last fingerprint without reading a page."""
+    found = {key for path, key in previous.items() if path.startswith(SEARCH_BUNDLE)}
+    paths: dict[str, list[str]] = {}
     for path in sorted(tap.keys):
-        digest = digests.setdefault(tap.language[path], hashlib.blake2b(digest_size=12))
-        digest.update(f"{path}\0{tap.keys[path]}\n".encode())
+        paths.setdefault(tap.language[path], []).append(path)
     keys = {}
-    for language, digest in sorted(digests.items()):
-        digest.update(f"{base_url}\0{pagefind_version()}\0{FORMAT}".encode())
-        keys[language] = f"search:{language}:{digest.hexdigest()}"
+    for language, mine in sorted(paths.items()):
+        names = hashlib.blake2b("\n".join([*mine, base_url, pagefind_version(), FORMAT]).encode(), digest_size=8)
+        prefix = f"search:{language}:{names.hexdigest()}:"
+        if all(tap.contents[path] is None for path in mine):
+            last = next((key for key in found if key.startswith(prefix)), None)
+            if last is not None:
+                keys[language] = last
+                continue
+        digest = hashlib.blake2b(digest_size=12)
+        for path in mine:
+            content = tap.contents[path]
+            digest.update(data_key(content if content is not None else (output_dir / path).read_bytes()).encode())
+        keys[language] = prefix + digest.hexdigest()
     return keys
 
 
@@ -80,7 +94,7 @@ def search_files(tap: PageTap, output_dir: Path, base_path: str,
     """The bundle's files. A language whose pages are those of the last bundle keeps its files
     (content None); any other is indexed again from its pages. The entry file, which names
     each language's index, is the only file the languages share that changes with them."""
-    keys = language_keys(tap, base_path)
+    keys = language_keys(tap, output_dir, base_path, previous)
     entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
     entry_key = "search:" + hashlib.blake2b("\n".join(keys.values()).encode(), digest_size=12).hexdigest()
     by_key: dict[str, list[str]] = {}
