@@ -110,12 +110,14 @@ def search_files(tap: PageTap, output_dir: Path, base_path: str,
             files += [OutputFile(path, key, None) for path in sorted(by_key[key])]
         else:
             fresh.append(language)
-    if not fresh and any(previous.get(SEARCH_BUNDLE + name) != shared_key for name in SHARED_FILES):
-        files, kept, fresh = [], set(), list(keys)  # a shared file is missing: index everything again
-    if not fresh and previous.get(entry_path) == entry_key:
+    shared = all(previous.get(SEARCH_BUNDLE + name) == shared_key for name in SHARED_FILES)
+    if not fresh and shared and previous.get(entry_path) == entry_key:
         return files + [OutputFile(path, previous[path], None)
                         for path in [entry_path, *(SEARCH_BUNDLE + name for name in SHARED_FILES)]]
-    entry = _kept_entry(output_dir, kept) if kept else {"languages": {}}
+    entry = _kept_entry(output_dir, kept) if kept and entry_path in previous else {"languages": {}}
+    if len(entry["languages"]) < len(keys) - len(fresh) or not (fresh or shared):
+        # a file the kept languages need is gone from the output folder: index everything again
+        files, kept, fresh, entry = [], set(), list(keys), {"languages": {}}
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(tap, output_dir, path) for path in sorted(tap.keys) if tap.language[path] == language}

@@ -113,6 +113,14 @@ def test_an_english_edit_re_indexes_english_only(site: Path) -> None:
     assert "zebracross" in words or "zebracrossing" in words       # never a stale index
 
 
+def test_a_lost_entry_file_is_made_again_with_every_language(site: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    entry = site / "output" / "pagefind" / "pagefind-entry.json"
+    entry.unlink()
+    build(site, BuildOptions(now=NOW))
+    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "es"}
+
+
 def json_hash(entry: str, language: str) -> str:
     return json.loads(entry)["languages"][language]["hash"]
 
