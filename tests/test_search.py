@@ -2,7 +2,7 @@
 
 The sample site (English and Spanish) is built under /digest/ and searched in Debian's
 Chromium; the 1,000-article benchmark corpus is built too, to hold the first and repeat query
-to their byte budgets. Browser checks skip where Chromium or Playwright is missing, but fail
+of one word and of two words to their byte budgets. Browser checks skip where Chromium or Playwright is missing, but fail
 under CI=true."""
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ def test_an_english_edit_re_indexes_english_only(site: Path) -> None:
 
 
 def test_a_lost_entry_file_is_made_again_with_every_language(site: Path) -> None:
+    """The kept languages are named in the entry file: without it, every language is indexed again."""
     build(site, BuildOptions(now=NOW))
     entry = site / "output" / "pagefind" / "pagefind-entry.json"
     entry.unlink()
@@ -122,10 +123,12 @@ def test_a_lost_entry_file_is_made_again_with_every_language(site: Path) -> None
 
 
 def json_hash(entry: str, language: str) -> str:
+    """The name of a language's metadata file, as the entry file gives it."""
     return json.loads(entry)["languages"][language]["hash"]
 
 
 def read_bundle(site: Path) -> dict[str, bytes]:
+    """The search bundle's files by name."""
     folder = site / "output" / "pagefind"
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
