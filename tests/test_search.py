@@ -2,8 +2,8 @@
 
 The sample site (English and Spanish) is built under /digest/ and searched in Debian's
 Chromium; the 1,000-article benchmark corpus is built too, to hold the first and repeat query
-of one word and of two words to their byte budgets. Browser checks skip where Chromium or Playwright is missing, but fail
-under CI=true."""
+of one word and of two words to their byte budgets. Browser checks skip where Chromium or
+Playwright is missing, but fail under CI=true."""
 
 from __future__ import annotations
 
