@@ -234,6 +234,14 @@ def test_english_search_finds_the_article_with_the_match_marked(page: Any, serve
     assert axe_violations(page, AXE_LEVEL_AA) == []
 
 
+@pytest.mark.parametrize("query", ["remitt", "fictional office", "office remit"])
+def test_word_beginnings_and_two_words_find_the_article(page: Any, served: PagesServer, query: str) -> None:
+    """A word's beginning, and two words in either order (test_split_chunks_* checks the bounds)."""
+    page.goto(served.base_url + f"search/?q={query}")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert titles(page) == ["Sample remittance office cuts its fees"]
+
+
 @pytest.mark.parametrize("query", ["remesa", "REMESAS", "deportacion"])
 def test_spanish_search_stems_and_folds_accents_and_case(page: Any, served: PagesServer, query: str) -> None:
     page.goto(served.base_url + f"es/search/?q={query}")
