@@ -38,6 +38,7 @@ from generate import edit_article, make_articles, make_translations, write_site
 from photos import add_photos
 from peers import (HUGO_PAGEFIND, Peer, describe, hugo_pagefind_peer, hugo_peer, pelican_peer, write_hugo_site,
                    write_pelican_site)
+from search_bytes import QUERIES
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -48,8 +49,8 @@ SERVE_START_TIMEOUT = 60.0
 SERVE_EDIT_TIMEOUT = 60.0
 POLL_INTERVAL = 0.01
 SUMMARY = re.compile(r"wrote (\d+), kept (\d+), removed (\d+)")
-CHROMIUM = Path("/usr/bin/chromium")
-SEARCH_QUERIES = ("Examplecity", "scanner")  # a first query, then another on the same phone
+sys.path.insert(0, str(REPO / "tests"))
+from chromium import CHROMIUM, launch_chromium  # noqa: E402  (the tests' launcher)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +371,8 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
 
 
 def measure_search_bytes(site: Path) -> str:
-    """A first and a repeat query on the built corpus in Chromium, as 'first / repeat' KB."""
-    from search_bytes import PagesServer, measure
+    """A first and a repeat query of each kind on the built corpus in Chromium, as 'first / repeat' KB."""
+    from search_bytes import PagesServer, describe_kinds, measure_kinds
 
     try:
         from playwright.sync_api import sync_playwright
@@ -385,12 +386,12 @@ def measure_search_bytes(site: Path) -> str:
         if rebuilt.returncode != 0:
             return rebuilt.failure()
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            first, repeat = measure(browser, server.base_url + "search/", *SEARCH_QUERIES)
+            browser = launch_chromium(playwright)
+            kinds = measure_kinds(browser, server.base_url + "search/")
             browser.close()
     finally:
         server.close()
-    return f"{first.total / 1024:.1f} / {repeat.total / 1024:.1f}"
+    return describe_kinds(kinds)
 
 
 def _site_timezone(site: Path) -> str:
@@ -543,7 +544,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
                                for k in ("warm", "edit"))
         rows.append(("files rewritten: warm / edit", rewritten, None, ["—"] * len(peers), [None] * len(peers)))
         if result.search_bytes:
-            rows.append((f"search: first / repeat query (KB; {' / '.join(SEARCH_QUERIES)})", result.search_bytes,
+            queries = "; ".join(" / ".join(pair) for pair in QUERIES.values())
+            rows.append((f"search: first / repeat query (KB; {queries})", result.search_bytes,
                          None, ["—"] * len(peers), [None] * len(peers)))
         if result.serve_measured:
             shown = f"{result.serve_latency:.3f}" if result.serve_latency is not None else "no answer"

@@ -1,7 +1,8 @@
 """What a reader's phone downloads to search: the bytes of a first and a repeat query, measured
 in Chromium on a built site served as GitHub Pages serves it (gzip for text, `max-age=600`).
 
-Used by tests/test_search.py (the budgets) and bench/run.py (the table)."""
+Used by tests/test_search.py (the budgets) and bench/run.py (the table). Chromium is started
+by tests/chromium.py, as in the tests."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 PREFIX = "/digest"
+# Per kind of query, a first query on a fresh phone, then another on the same phone.
+QUERIES = {"one word": ("Examplecity", "scanner"), "two words": ("language school", "health card")}
 COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".txt")   # Pagefind's own files come gzipped
 DONE_JS = "document.getElementById('search-status').textContent.includes(':')"
 TRANSFERRED_JS = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -96,6 +99,17 @@ def search_bytes(page: Any, search_url: str, query: str) -> QueryBytes:
     page.wait_for_function(DONE_JS, timeout=20000)
     files = {name: size for name, size in page.evaluate(TRANSFERRED_JS)}
     return QueryBytes(files, page.locator("#search-results li").count())
+
+
+def measure_kinds(browser: Any, search_url: str) -> dict[str, tuple[QueryBytes, QueryBytes]]:
+    """Every kind of query in QUERIES, each from a fresh profile: kind -> (first, repeat)."""
+    return {kind: measure(browser, search_url, *queries) for kind, queries in QUERIES.items()}
+
+
+def describe_kinds(kinds: dict[str, tuple[QueryBytes, QueryBytes]]) -> str:
+    """'one word 105.7 / 9.1, two words ...' in KB, first / repeat."""
+    return ", ".join(f"{kind} {first.total / 1024:.1f} / {repeat.total / 1024:.1f}"
+                     for kind, (first, repeat) in kinds.items())
 
 
 def measure(browser: Any, search_url: str, first: str, repeat: str) -> tuple[QueryBytes, QueryBytes]:

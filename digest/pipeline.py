@@ -37,7 +37,7 @@ from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
 from .cards import Cards, make_cards
 from .images import ImagesDone, process_images
-from .search import PageTap, search_files
+from .search import PageTap, pagefind_binary, search_files
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
 
@@ -228,6 +228,8 @@ class Builder:
         """Render, verify and commit a planned site."""
         check_output_dir(self.output_dir, self.root)
         config = planned.loaded.config
+        if config.search:
+            pagefind_binary()  # missing: one line now, not after rendering the site
         manifest = self._manifest(config)
         previous = self._previous(manifest)
         pages = PageTap(planned.specs)
@@ -251,6 +253,8 @@ class Builder:
         timings = Timings()
         planned = self._plan(timings)
         try:
+            if planned.loaded.config.search:
+                pagefind_binary()
             with timings.step("render"):
                 facts = {f.path: f.links for f in self._render(planned, {}) if f.links is not None}
             with timings.step("verify"):

@@ -2,29 +2,39 @@
 build rendered, and the unchanged ones from the output folder) and gives back its bundle: one
 index per `<html lang>`, split in small chunks the search page loads only when a reader searches.
 
-The bundle's files go through `stage` like every page, so they are in the manifest, the link and
-weight checks and the atomic swap. When no indexed page changed, the bundle is reused as it is."""
+Each language is indexed on its own and fingerprinted on its own: an edit re-indexes only its
+language, and a language whose pages did not change keeps its files as they are. The bundle's
+files go through `stage` like every page, so they are in the manifest, the link and weight
+checks and the atomic swap."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
+import os
 import posixpath
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .errors import SiteError
+from .fingerprint import data_key
 from .links import LinkFacts
 from .output import Staged
 from .plan import SEARCH_BUNDLE, PageSpec
 from .render import OutputFile
+from .search_chunks import ENTRY, split_chunks
 
 INDEXED_TEMPLATES = frozenset({"article.html", "page.html"})
 # What the search page's script needs from the bundle; Pagefind's own UIs and its worker stay out.
-KEPT_FILES = ("pagefind.js", "pagefind-entry.json")
+KEPT_FILES = ("pagefind.js", ENTRY)
 KEPT_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+# Files every language's run writes alike: they change only with Pagefind's version.
+SHARED_FILES = ("pagefind.js", "wasm.unknown.pagefind")
+FORMAT = "split-1"  # bumped when what we do to Pagefind's bundle changes (search_chunks)
 
 
 class PageTap:
@@ -33,24 +43,45 @@ class PageTap:
     memory would take 1.5 GB)."""
 
     def __init__(self, specs: Iterable[PageSpec]):
-        self.wanted = frozenset(s.path for s in specs if s.template in INDEXED_TEMPLATES)
+        self.language = {s.path: s.context.site.language for s in specs  # type: ignore[union-attr]
+                         if s.template in INDEXED_TEMPLATES}
+        self.wanted = frozenset(self.language)
         self.keys: dict[str, str] = {}
+        self.rendered: set[str] = set()   # rendered by this build (perhaps to the same bytes)
 
     def tap(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         """Every file, unchanged; the indexed ones are noted on the way."""
         for f in files:
             if f.path in self.wanted:
                 self.keys[f.path] = f.key
+                if f.content is not None:
+                    self.rendered.add(f.path)
             yield f
 
 
-def bundle_key(tap: PageTap, base_url: str) -> str:
-    """One fingerprint for the whole bundle: every indexed page's key, the address, Pagefind's version."""
-    digest = hashlib.blake2b(digest_size=12)
+def language_keys(tap: PageTap, staged: Staged, base_url: str, previous: Mapping[str, str]) -> dict[str, str]:
+    """One fingerprint per language, of what Pagefind reads: its indexed pages' paths and bytes,
+    the address and Pagefind's version. A page's key is not enough: a translation's key changes
+    with its original's text, its bytes do not. A language none of whose pages was rendered
+    again, with the same pages, keeps the last fingerprint without reading a page."""
+    found = {key for path, key in previous.items() if path.startswith(SEARCH_BUNDLE)}
+    paths: dict[str, list[str]] = {}
     for path in sorted(tap.keys):
-        digest.update(f"{path}\0{tap.keys[path]}\n".encode())
-    digest.update(f"{base_url}\0{pagefind_version()}".encode())
-    return "search:" + digest.hexdigest()
+        paths.setdefault(tap.language[path], []).append(path)
+    keys = {}
+    for language, mine in sorted(paths.items()):
+        names = hashlib.blake2b("\n".join([*mine, base_url, pagefind_version(), FORMAT]).encode(), digest_size=8)
+        prefix = f"search:{language}:{names.hexdigest()}:"
+        if not any(path in tap.rendered for path in mine):
+            last = next((key for key in found if key.startswith(prefix)), None)
+            if last is not None:
+                keys[language] = last
+                continue
+        digest = hashlib.blake2b(digest_size=12)
+        for path in mine:
+            digest.update(data_key(_page(staged, path).read_bytes()).encode())
+        keys[language] = prefix + digest.hexdigest()
+    return keys
 
 
 def pagefind_version() -> str:
@@ -62,30 +93,91 @@ def pagefind_version() -> str:
 
 
 def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping[str, str]) -> list[OutputFile]:
-    """The bundle's files: reused (content None) when the last bundle was made from the same
-    pages, else made again from every indexed page of the new site (as staged)."""
-    key = bundle_key(tap, base_path)
-    kept = [path for path in previous if path.startswith(SEARCH_BUNDLE)]
-    if kept and all(previous[path] == key for path in kept):
-        return [OutputFile(path, key, None) for path in sorted(kept)]
-    pages = {}
-    for path in sorted(tap.keys):
-        pages[path] = ((staged.folder if path in staged.changed else staged.output_dir) / path).read_bytes()
-    return [OutputFile(SEARCH_BUNDLE + name, key, data, LinkFacts(len(data)))
-            for name, data in sorted(run_pagefind(pages).items())]
+    """The bundle's files. A language whose pages are those of the last bundle keeps its files
+    (content None); any other is indexed again from its pages. The entry file, which names
+    each language's index, is the only file the languages share that changes with them."""
+    output_dir = staged.output_dir
+    keys = language_keys(tap, staged, base_path, previous)
+    entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
+    entry_key = "search:" + hashlib.blake2b("\n".join(keys.values()).encode(), digest_size=12).hexdigest()
+    by_key: dict[str, list[str]] = {}
+    for path, key in previous.items():
+        if path.startswith(SEARCH_BUNDLE):
+            by_key.setdefault(key, []).append(path)
+    files: list[OutputFile] = []
+    kept: set[str] = set()
+    fresh = []
+    for language, key in keys.items():
+        if key in by_key:
+            kept.update(by_key[key])
+            files += [OutputFile(path, key, None) for path in sorted(by_key[key])]
+        else:
+            fresh.append(language)
+    shared = all(previous.get(SEARCH_BUNDLE + name) == shared_key for name in SHARED_FILES)
+    if not fresh and shared and previous.get(entry_path) == entry_key:
+        return files + [OutputFile(path, previous[path], None)
+                        for path in [entry_path, *(SEARCH_BUNDLE + name for name in SHARED_FILES)]]
+    entry = _kept_entry(output_dir, kept) if kept and entry_path in previous else {"languages": {}}
+    if len(entry["languages"]) < len(keys) - len(fresh) or not (fresh or shared):
+        # a file the kept languages need is gone from the output folder: index everything again
+        files, kept, fresh, entry = [], set(), list(keys), {"languages": {}}
+    made: dict[str, bytes] = {}
+    for language in fresh:
+        pages = {path: _page(staged, path) for path in sorted(tap.keys) if tap.language[path] == language}
+        bundle = split_chunks(run_pagefind(pages, near=output_dir.parent))
+        one = json.loads(bundle.pop(ENTRY))
+        clash = sorted(set(one["languages"]) & set(entry["languages"]))
+        if clash:
+            raise SiteError.at("site.yaml", None, f"search: two languages share Pagefind's index '{clash[0]}': "
+                                                  "give them distinct language codes")
+        entry = {**one, "languages": {**entry["languages"], **one["languages"]}}
+        for name in SHARED_FILES:
+            if name in bundle:
+                made[name] = bundle.pop(name)
+        files += [OutputFile(SEARCH_BUNDLE + name, keys[language], data, LinkFacts(len(data)))
+                  for name, data in sorted(bundle.items())]
+    for name in SHARED_FILES:
+        path = SEARCH_BUNDLE + name
+        if name in made:
+            files.append(OutputFile(path, shared_key, made[name], LinkFacts(len(made[name]))))
+        elif previous.get(path) == shared_key:
+            files.append(OutputFile(path, shared_key, None))
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return files + [OutputFile(entry_path, entry_key, data, LinkFacts(len(data)))]
 
 
-def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Index these pages (output path -> HTML) with the packaged Pagefind binary; its bundle's
-    files by name. The binary reads a folder in one run: its Python API answers one page per
-    tenth of a second, a minute and a half for a thousand articles."""
+def _page(staged: Staged, path: str) -> Path:
+    """An indexed page's file: in the staging folder when this build wrote it, else in the output folder."""
+    return (staged.folder if path in staged.changed else staged.output_dir) / path
+
+
+def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
+    """The last bundle's entry file, naming only the languages whose files are kept."""
+    entry = json.loads((output_dir / SEARCH_BUNDLE / ENTRY).read_bytes())
+    entry["languages"] = {language: info for language, info in entry["languages"].items()
+                          if f"{SEARCH_BUNDLE}pagefind.{info['hash']}.pf_meta" in kept}
+    return entry
+
+
+def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None) -> dict[str, bytes]:
+    """Index these pages (output path -> HTML, or the file that holds it) with the packaged
+    Pagefind binary; its bundle's files by name. The binary reads a folder in one run: its
+    Python API answers one page per tenth of a second, a minute and a half for a thousand
+    articles. The folder is made `near` the output folder, so unchanged pages are linked, not copied."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix=".digest-search-", dir=near) as folder:
         site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        made: set[Path] = set()
         for path, content in pages.items():
             target = site / posixpath.normpath(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(content, Path):
+                _link_or_copy(content, target)
+            else:
+                target.write_bytes(content)
         run = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
                              capture_output=True, text=True, timeout=600)
         if run.returncode != 0:
@@ -96,6 +188,14 @@ def run_pagefind(pages: Mapping[str, bytes]) -> dict[str, bytes]:
                 if p.is_file() and _kept(p.relative_to(bundle).as_posix())}
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to an unchanged page (Pagefind only reads it), or a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def pagefind_binary() -> Path:
     """The Pagefind binary that `pagefind[bin]` installs, or a clear error naming the fix."""
     try:
@@ -103,8 +203,10 @@ def pagefind_binary() -> Path:
     except ImportError:
         get_executable = None
     binary = get_executable() if get_executable is not None else None
-    if binary is None:
-        raise SiteError.at("site.yaml", None, "search: the Pagefind binary is missing: run "
+    if binary is None or not os.access(binary, os.X_OK) or not Path(binary).is_file():
+        where = f" ({binary}, from PAGEFIND_BINARY_PATH)" if binary is not None and os.environ.get(
+            "PAGEFIND_BINARY_PATH") else ""
+        raise SiteError.at("site.yaml", None, f"search: the Pagefind binary is missing{where}: run "
                                               "`python3 -m pip install 'pagefind[bin]'` (requirements.txt), "
                                               "or set 'search: false'")
     return Path(binary)

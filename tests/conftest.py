@@ -168,9 +168,7 @@ def broken_links(files: dict[str, bytes], base_url: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- the browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: E402,F401  (bench/ uses it too)
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -178,11 +176,6 @@ def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: this check must run)")
     pytest.skip(reason)
-
-
-def launch_chromium(playwright: Any) -> Any:
-    """Debian's Chromium, started without any of its network chatter."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,13 @@
 
 The sample site (English and Spanish) is built under /digest/ and searched in Debian's
 Chromium; the 1,000-article benchmark corpus is built too, to hold the first and repeat query
-to their byte budgets. Browser checks skip where Chromium or Playwright is missing, but fail
-under CI=true."""
+of one word and of two words to their byte budgets. Browser checks skip where Chromium or
+Playwright is missing, but fail under CI=true."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,10 +21,12 @@ from conftest import ARTICLES, NOW, REPO, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
+from digest.search import run_pagefind
+from digest.search_chunks import _field_span, _items, _strings, _unpack, _words, split_chunks
 from test_quality import AXE_LEVEL_AA, axe_violations
 
 sys.path.insert(0, str(REPO / "bench"))
-from search_bytes import PagesServer, measure  # noqa: E402
+from search_bytes import QUERIES, PagesServer, describe_kinds, measure_kinds  # noqa: E402
 
 FIRST_QUERY_KB = 130
 REPEAT_QUERY_KB = 40
@@ -79,6 +83,96 @@ def test_the_index_is_built_per_language_and_reused_when_nothing_changed(site: P
     assert not (site / "output" / "pagefind" / "pagefind-ui.js").exists()  # only what our page loads
     again = build(site, BuildOptions(now=NOW))
     assert again.write.written == 0 and again.timings["search"] < 0.5
+
+
+def bundle_files(site: Path) -> dict[str, int]:
+    """The search bundle's files and their modification times."""
+    folder = site / "output" / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_english_edit_re_indexes_english_only(site: Path) -> None:
+    """Even the edit of an article that has a Spanish translation (whose page's key changes with
+    its original's text, its bytes do not)."""
+    build(site, BuildOptions(now=NOW))
+    before = bundle_files(site)
+    source = site / "content/2024/beta.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA zebracrossing was painted.\n", encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    after = bundle_files(site)
+    spanish = {name: time for name, time in before.items() if "es_" in name or name == "wasm.es.pagefind"}
+    assert spanish and all(after.get(name) == time for name, time in spanish.items())   # untouched
+    english = {name for name in before if "en_" in name}
+    assert english - set(after)                                    # the English index was made again
+    entry = (site / "output" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    for language in ("en", "es"):                                  # the entry names the files on disk
+        meta = f"pagefind.{json_hash(entry, language)}.pf_meta"
+        assert meta in after
+    words = {word for name, data in read_bundle(site).items() if name.startswith("index/en_")
+             for word, _ in _words(_unpack(data))}
+    assert "zebracross" in words or "zebracrossing" in words       # never a stale index
+
+
+def test_a_lost_entry_file_is_made_again_with_every_language(site: Path) -> None:
+    """The kept languages are named in the entry file: without it, every language is indexed again."""
+    build(site, BuildOptions(now=NOW))
+    entry = site / "output" / "pagefind" / "pagefind-entry.json"
+    entry.unlink()
+    build(site, BuildOptions(now=NOW))
+    assert set(json.loads(entry.read_text(encoding="utf-8"))["languages"]) == {"en", "es"}
+
+
+def json_hash(entry: str, language: str) -> str:
+    """The name of a language's metadata file, as the entry file gives it."""
+    return json.loads(entry)["languages"][language]["hash"]
+
+
+def read_bundle(site: Path) -> dict[str, bytes]:
+    """The search bundle's files by name."""
+    folder = site / "output" / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def words_by_language(bundle: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """language -> word -> its CBOR bytes, from every word chunk (index/en_1234567.pf_index)."""
+    found: dict[str, dict[str, bytes]] = {}
+    for name, data in bundle.items():
+        if name.endswith(".pf_index"):
+            found.setdefault(name[len("index/"):].split("_")[0], {}).update(_words(_unpack(data)))
+    return found
+
+
+def test_split_chunks_keeps_every_word_where_the_searcher_looks(site: Path) -> None:
+    """Each word of Pagefind's own chunks is, unchanged, in the one chunk the wasm loads for it:
+    the first whose bounds hold it (pagefind_web's try_request_indexes)."""
+    build(site, BuildOptions(now=NOW))
+    pages = {p.relative_to(site / "output").as_posix(): p.read_bytes()
+             for p in (site / "output").rglob("index.html") if b"data-pagefind-body" in p.read_bytes()}
+    original = run_pagefind(pages)
+    split = split_chunks(original, chunk_bytes=300)
+    assert sum(n.endswith(".pf_index") for n in split) > 2 * sum(n.endswith(".pf_index") for n in original)
+    assert words_by_language(split) == words_by_language(original)
+    for language, info in json.loads(split["pagefind-entry.json"])["languages"].items():
+        meta = _unpack(split[f"pagefind.{info['hash']}.pf_meta"])
+        start, _ = _field_span(meta, 2)
+        chunks = [_strings(meta, i, 3) for i in _items(meta, start)]
+        for low, high, chunk_hash in chunks:
+            for word, _ in _words(_unpack(split[f"index/{chunk_hash}.pf_index"])):
+                assert next(h for low, high, h in chunks if low <= word <= high) == chunk_hash, (language, word)
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_missing_binary_stops_build_and_check_with_one_line(site: Path, command: str) -> None:
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(site / "no-such-pagefind")}
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site),
+                          *(["check"] if command == "check" else [])], capture_output=True, text=True, env=env)
+    assert run.returncode != 0
+    assert run.stderr.splitlines() == [
+        f"error: site.yaml: search: the Pagefind binary is missing ({site / 'no-such-pagefind'}, from "
+        "PAGEFIND_BINARY_PATH): run `python3 -m pip install 'pagefind[bin]'` (requirements.txt), "
+        "or set 'search: false'",
+        "1 error; output/ was left as it was"]
+    assert not (site / "output").exists()
 
 
 def test_search_false_writes_no_index_and_no_form(site: Path) -> None:
@@ -138,6 +232,14 @@ def test_english_search_finds_the_article_with_the_match_marked(page: Any, serve
     assert page.get_attribute("#search-results a", "href") == "/digest/2024/12/sample-remittance-office-cuts-its-fees/"
     assert page.is_hidden("#search-nojs") and page.input_value("#search-q") == "remittances"
     assert axe_violations(page, AXE_LEVEL_AA) == []
+
+
+@pytest.mark.parametrize("query", ["remitt", "fictional office", "office remit"])
+def test_word_beginnings_and_two_words_find_the_article(page: Any, served: PagesServer, query: str) -> None:
+    """A word's beginning, and two words in either order (test_split_chunks_* checks the bounds)."""
+    page.goto(served.base_url + f"search/?q={query}")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes(':')")
+    assert titles(page) == ["Sample remittance office cuts its fees"]
 
 
 @pytest.mark.parametrize("query", ["remesa", "REMESAS", "deportacion"])
@@ -200,9 +302,12 @@ def benchmark_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesSe
 
 
 def test_query_bytes_stay_within_budget_on_the_benchmark_site(browser: Any, benchmark_site: PagesServer) -> None:
-    first, repeat = measure(browser, benchmark_site.base_url + "search/", "Examplecity", "scanner")
-    print(f"\nsearch on 1,000 articles: first query {first.total / 1024:.1f} KB, "
-          f"repeat query {repeat.total / 1024:.1f} KB")
-    assert first.results > 0 and repeat.results > 0
-    assert first.total <= FIRST_QUERY_KB * 1024, first.files
-    assert repeat.total <= REPEAT_QUERY_KB * 1024, repeat.files
+    """One-word and two-word queries, each first on a fresh phone and then repeated."""
+    kinds = measure_kinds(browser, benchmark_site.base_url + "search/")
+    print(f"\nsearch on 1,000 articles, KB first / repeat: {describe_kinds(kinds)}")
+    assert set(kinds) == set(QUERIES) == {"one word", "two words"}
+    for kind, (first, repeat) in kinds.items():
+        assert first.results > 0 and repeat.results > 0, kind
+        assert first.total <= FIRST_QUERY_KB * 1024, (kind, first.files)
+        assert repeat.total <= REPEAT_QUERY_KB * 1024, (kind, repeat.files)
+        assert not [url for url in {**first.files, **repeat.files} if url.endswith(".pf_filter")]  # no filter asked
