@@ -75,29 +75,33 @@ def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Pat
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
                cache: Path | None = None) -> Cards:
     """A card for every published article and plain page and one per language for the other
-    pages; only what the cache lacks is drawn, on every core."""
+    pages; only what the cache lacks is drawn, on every core. `share_cards: photos` gives a
+    card of its own only to an article with a lead photo, `site` to none: the others share
+    their language's card."""
     fonts = find_fonts(config.root)
     if any(language.rtl for language in config.languages):
         _check_rtl_layout()
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
-    named: dict[str, str] = {}
+    named: dict[str, tuple[str, str]] = {}
     dates: dict[tuple[str, object], str] = {}  # many articles share a day: format each once
+    site_jobs = {language.code: _job(f"site-{language.code}", font_key, "", "", language.title,
+                                     language.description, "", language.rtl, language.code)
+                 for language in config.languages}
     for article in articles:
         language = config.language_of(article.lang or config.language)
+        if config.share_cards == "site" or (config.share_cards == "photos" and not article.lead_key):
+            named[article.source] = (site_jobs[language.code].name, language.title)
+            continue
         day = (language.code, article.date)
         if not article.is_page and day not in dates:
             dates[day] = strings.long_date(language.code, article.date)
         job = _job(article.slug, font_key, article.lead_key, article.lead_file, article.title, language.title,
                    "" if article.is_page else dates[day], language.rtl, language.code)
         jobs[job.name] = job
-        named[article.source] = job.name
-    site_cards = {}
-    for language in config.languages:
-        job = _job(f"site-{language.code}", font_key, "", "", language.title, language.description, "",
-                   language.rtl, language.code)
-        jobs[job.name] = job
-        site_cards[language.code] = job.name
+        named[article.source] = (job.name, article.lead_alt or article.title)
+    jobs.update((job.name, job) for job in site_jobs.values())
+    site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
     todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
     for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
@@ -105,7 +109,7 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
         (cache / f"{job.key}.jpg").write_bytes(data)
     files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
              for name, job in jobs.items()}
-    return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles}, site_cards, files)
+    return Cards(named, site_cards, files)
 
 
 def _check_rtl_layout() -> None:
