@@ -164,8 +164,10 @@ def test_every_page_has_a_share_card(built: tuple[Path, str]) -> None:
         assert '<meta property="og:image:alt" content="' in html
         data = (site / "output" / card.group(1)).read_bytes()
         assert len(data) < 100 * 1024
+        drawn = "/synthetic-photo-story-" not in card.group(1)   # the lead photo, cropped, is a JPEG
+        assert f'<meta property="og:image:type" content="image/{"png" if drawn else "jpeg"}">' in html
         with Image.open(io.BytesIO(data)) as image:
-            assert image.format == "JPEG" and image.size == (1200, 630)
+            assert image.format == ("PNG" if drawn else "JPEG") and image.size == (1200, 630)
     story = story_html(site)
     assert '"image": {"@type": "ImageObject"' in story
     assert 'og:image:alt" content="Illustration of overlapping circles, not a news photo"' in story
