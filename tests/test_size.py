@@ -39,6 +39,8 @@ def test_below_the_limit_no_warning_and_sizes_match_the_disk(site: Path) -> None
     assert by_kind["search_index"].files == len([p for p in (site / "output/pagefind").rglob("*") if p.is_file()])
     assert "other" in by_kind and "static" in by_kind
     assert [k.size for k in report.size.kinds] == sorted((k.size for k in report.size.kinds), reverse=True)
+    warm = build(site, BuildOptions(now=NOW))   # nothing rendered or written: sizes from the manifest
+    assert warm.write.written == 0 and warm.size == report.size
 
 
 def test_over_a_tiny_limit_warns_with_the_heaviest_kinds_and_their_settings(tmp_path: Path) -> None:
