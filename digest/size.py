@@ -23,8 +23,9 @@ def _advice(*parts: str) -> Callable[[Config], str]:
 
 # kind (PageSpec.kind) -> (what the table calls it, the site.yaml settings that cut it)
 KINDS: dict[str, tuple[str, Callable[[Config], str]]] = {
-    "article": ("article pages", _advice("related_count: 0 drops the {c.related_count} related articles listed "
-                                         "on each page")),
+    "article": ("article pages", lambda config: _advice("related_count: 0 drops the {c.related_count} related "
+                                                        "articles listed on each page")(config)
+                if config.related_count else ""),
     "page": ("plain pages", _advice()),
     "front": ("front pages", _advice("a larger page_size ({c.page_size} now) means fewer pages, each with its "
                                      "header and footer")),
