@@ -45,6 +45,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("heaviest pages on a 360 px phone (page, then the images it loads):")
         for line in report.weights():
             print(f"  {line}")
+        print("the site by kind of file" + (" (without the search index, which check does not build):"
+                                            if args.command == "check" and report.site.config.search else ":"))
+        for line in report.sizes():
+            print(f"  {line}")
     if args.timings:
         cpu = getattr(report.timings, "cpu", {})
         for step, seconds in report.timings.items():
@@ -170,7 +174,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="ignore the build cache in .cache/")
         p.add_argument("--timings", action="store_true", help="print the time each step took")
         p.add_argument("--weights", action="store_true",
-                       help="print the heaviest pages with the images a 360 px phone loads for each")
+                       help="print the heaviest pages with the images a 360 px phone loads for each, "
+                            "and the site's size per kind of file")
 
     site_options(commands.add_parser("build", help="build the site into output/ (the default)"))
     site_options(commands.add_parser("check", help="validate content, layouts and links; write nothing"), False)

