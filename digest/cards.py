@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -104,13 +105,22 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
         site_cards[language.code] = job.name
     cache = (cache or config.cache_dir / "images") / "cards"
     todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
-    for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / f"{job.key}.jpg").write_bytes(data)
+    cache.mkdir(parents=True, exist_ok=True)
+    # Each worker writes its cards into the cache itself: only names come back, so no card's
+    # bytes wait in a pipe or in this process (10,000 cards are about 600 MB).
+    for _ in parallel_map(lambda j: _keep(cache / f"{j.key}.jpg", draw(j, fonts)), todo, workers, 8):
+        pass
     files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
              for name, job in jobs.items()}
     return Cards({a.source: (named[a.source], a.lead_alt or a.title) for a in articles if a.source in named},
                  site_cards, files)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write one card into the cache atomically (a temp file, then a rename)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
 
 
 def _check_rtl_layout() -> None:
