@@ -50,6 +50,8 @@ def metadata_left(data: bytes, suffix: str) -> str:
             found.update((_PNG_DROPPED[kind], None) for kind, _, _ in _png_chunks(data) if kind in _PNG_DROPPED)
         elif suffix == ".webp":
             found.update((_WEBP_DROPPED[kind], None) for kind, _, _ in _webp_chunks(data) if kind in _WEBP_DROPPED)
+        if suffix in STRIPPED and not found:
+            return ""  # every place these formats keep metadata in was looked at
     except ValueError:
         pass  # not laid out as its suffix says: Pillow below still looks
     exif, xmp = _pillow_metadata(data)
