@@ -22,6 +22,7 @@ from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, 
                      open_checked)
 from .errors import Problem, SiteError
 from .files import write_atomic
+from .metadata import metadata_left
 from .parallel import parallel_map
 
 DECORATIVE = "decorative"
@@ -232,6 +233,10 @@ def _copied(path: Path, data: bytes) -> Prepared | str:
             size = open_checked(data).size
         except ValueError as exc:
             return str(exc)
+    left = metadata_left(data, path.suffix)
+    if left:
+        return (f"carries metadata ({left}) that would be published with it: remove it (exiftool -all=) or "
+                "export the image again without it")
     name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
     return Prepared(None, name, size)
 

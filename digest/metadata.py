@@ -40,6 +40,8 @@ def metadata_left(data: bytes, suffix: str) -> str:
     found: dict[str, None] = {}
     if suffix == ".svg":
         return "XMP/EXIF" if any(marker in data for marker in _SVG_MARKERS) else ""
+    if suffix == ".gif" and b"XMP DataXMP" in data:  # XMP's application extension; GIF has no EXIF
+        found["XMP"] = None
     try:
         if suffix in (".jpg", ".jpeg"):
             segments, end = _jpeg_segments(data)

@@ -277,6 +277,10 @@ BAD = {
     "escapes the site": (STORY.replace("(rule.jpg)", "(../../../../outside.jpg)"), {},
                          "content/2024/story/index.md:15: image '../../../../outside.jpg' is outside the site's "
                          "content/ and static/ folders"),
+    "svg with XMP": (STORY, {"static/map.svg": SVG.replace(b"<rect", b'<metadata><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+                                                                   b'</metadata><rect')},
+                     "content/2024/story/index.md:13: image '/map.svg' carries metadata (XMP/EXIF) that would be "
+                     "published with it: remove it (exiftool -all=) or export the image again without it"),
     "no alt text": (STORY.replace("![decorative](rule.jpg)", "![](rule.jpg)"), {},
                     "content/2024/story/index.md:15: image 'rule.jpg' has no alt text: describe it "
                     "(![what it shows](rule.jpg)), or write 'decorative' as its alt text if it says nothing"),
