@@ -44,8 +44,10 @@ def metadata_left(data: bytes, suffix: str) -> str:
         found["XMP"] = None
     try:
         if suffix in (".jpg", ".jpeg"):
-            segments, end = _jpeg_segments(data)
-            found.update((kind, None) for m, start, _ in segments if (kind := _jpeg_dropped(data, m, start)))
+            end = 0
+            for marker, start, end in _jpeg_walk(data):
+                if kind := _jpeg_dropped(data, marker, start):
+                    found[kind] = None
             if data[end:].strip(b"\0"):
                 found["data after the image"] = None
         elif suffix == ".png":
@@ -77,15 +79,30 @@ def strip_metadata(data: bytes, suffix: str) -> bytes:
                              "it out only of JPEG, PNG and WebP files: remove it (exiftool -all=) or export the "
                              "image again without it")
         return data
-    if not metadata_left(data, suffix):
+    left = metadata_left(data, suffix)
+    if not left:
         return data
-    exif, _ = _pillow_metadata(data)
-    if exif.get(ORIENTATION, 1) not in (0, 1):
-        data = _upright(data, suffix)
+    try:
+        exif, _ = _pillow_metadata(data)
+        if exif.get(ORIENTATION, 1) not in (0, 1):
+            data = _upright(data, suffix)
+        clean = _without_metadata(data, suffix)
+    except _Animated:
+        raise ValueError("is an animation that its EXIF turns: export it upright, without metadata") from None
+    except (ValueError, OSError, SyntaxError, IndexError, struct.error) as exc:
+        raise ValueError(f"carries metadata ({left}) that the build cannot take out ({exc}): export the image "
+                         "again without it") from None
+    if metadata_left(clean, suffix):
+        raise ValueError(f"carries metadata ({left}) that the build cannot take out: export the image again "
+                         "without it")
+    return clean
+
+
+def _without_metadata(data: bytes, suffix: str) -> bytes:
+    """A JPEG, PNG or WebP file without the segments or chunks that hold metadata."""
     if suffix in (".jpg", ".jpeg"):
-        segments, end = _jpeg_segments(data)
-        kept = [data[start:stop] for m, start, stop in segments if not _jpeg_dropped(data, m, start)]
-        return data[:2] + b"".join(kept) + data[segments[-1][2] if segments else 2:end]
+        kept = [data[start:stop] for m, start, stop in _jpeg_walk(data) if not _jpeg_dropped(data, m, start)]
+        return data[:2] + b"".join(kept)
     if suffix == ".png":
         return data[:8] + b"".join(data[start:stop] for kind, start, stop in _png_chunks(data)
                                    if kind not in _PNG_DROPPED)
@@ -112,6 +129,10 @@ def checked_images(files: Iterable[OutputFile], origins: Mapping[str, str]) -> I
 
 # ---------------------------------------------------------------------------- formats
 
+class _Animated(Exception):
+    """An animation that EXIF turns: turning every frame is left to the editor."""
+
+
 def _pillow_metadata(data: bytes) -> tuple[Any, bool]:
     """(EXIF, whether XMP is there) as Pillow reads them; empty when Pillow cannot open the file."""
     from PIL import Image
@@ -130,7 +151,7 @@ def _upright(data: bytes, suffix: str) -> bytes:
 
     with Image.open(io.BytesIO(data)) as source:
         if getattr(source, "n_frames", 1) > 1:
-            raise ValueError("is an animation that EXIF turns: export it upright, without metadata")
+            raise _Animated()
         icc = source.info.get("icc_profile")
         options: dict[str, Any] = {"icc_profile": icc} if icc else {}
         if suffix in (".jpg", ".jpeg"):
@@ -151,13 +172,14 @@ def _upright(data: bytes, suffix: str) -> bytes:
     return out.getvalue()
 
 
-def _jpeg_segments(data: bytes) -> tuple[list[tuple[int, int, int]], int]:
-    """(marker, start, end) of each marker segment with its entropy-coded data, and where the
-    image ends (after EOI): what follows is not part of it."""
+def _jpeg_walk(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(marker, start, end) of each marker segment with its entropy-coded data, up to EOI (what
+    follows it is not part of the image); ValueError where the file stops making sense, after
+    the segments before that point."""
     if data[:2] != b"\xff\xd8":
         raise ValueError("not a JPEG")
-    segments, at, size = [], 2, len(data)
-    while at < size:
+    at, size = 2, len(data)
+    while at + 1 < size:
         if data[at] != 0xFF:
             raise ValueError("broken JPEG")
         marker = data[at + 1]
@@ -165,15 +187,17 @@ def _jpeg_segments(data: bytes) -> tuple[list[tuple[int, int, int]], int]:
             at += 1
             continue
         if marker == 0xD9:                 # EOI
-            segments.append((marker, at, at + 2))
-            return segments, at + 2
+            yield marker, at, at + 2
+            return
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             end = at + 2
-        else:
+        elif at + 4 <= size:
             end = at + 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
+        else:
+            break
         if marker == 0xDA:                 # SOS: the scan's data runs to the next real marker
             end = _scan_end(data, end)
-        segments.append((marker, at, end))
+        yield marker, at, min(end, size)
         at = end
     raise ValueError("JPEG without an end")
 
