@@ -107,7 +107,7 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     todo = [j for j in jobs.values() if not (cache / f"{j.key}.jpg").is_file()]
     cache.mkdir(parents=True, exist_ok=True)
     # Each worker writes its cards into the cache itself: only names come back, so no card's
-    # bytes wait in a pipe or in this process (10,000 cards are about 600 MB).
+    # bytes wait in a pipe or in this process (10,000 cards are several hundred MB).
     for _ in parallel_map(lambda j: _keep(cache / f"{j.key}.jpg", draw(j, fonts)), todo, workers, 8):
         pass
     files = {name: Generated("share card", None, str(cache / f"{job.key}.jpg"), f"card-{job.key}")
