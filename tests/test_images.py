@@ -222,6 +222,26 @@ def test_replaced_image_changes_the_page(tmp_path: Path) -> None:
     assert new != old and 'width="1080" height="810"' in new
 
 
+def test_pages_are_swapped_in_after_the_images_they_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.output
+
+    site = photo_site(tmp_path / "site")
+    build(site, BuildOptions(now=NOW))
+    (site / "content/2024/story/lead.jpg").write_bytes(photo(1200, 900, 1))
+    moved: list[str] = []
+    replace = digest.output.os.replace
+
+    def recording(source: object, target: object) -> None:
+        moved.append(Path(str(target)).name)
+        replace(source, target)
+
+    monkeypatch.setattr(digest.output.os, "replace", recording)
+    build(site, BuildOptions(now=NOW))
+    pages = [i for i, name in enumerate(moved) if name.endswith(".html")]
+    images = [i for i, name in enumerate(moved) if name.startswith("lead-")]
+    assert pages and images and max(images) < min(pages)  # a served page never names a missing file
+
+
 def test_every_page_has_a_share_card(built: tuple[Path, str]) -> None:
     site, _ = built
     pages = [p for p in (site / "output").rglob("*.html") if "noindex" not in p.read_text(encoding="utf-8")[:3000]]
