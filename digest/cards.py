@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -109,12 +110,21 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
     todo = [j for j in jobs.values() if not (cache / _cached(j)).is_file()]
-    for job, data in zip(todo, parallel_map(lambda j: draw(j, fonts), todo, workers, 8)):
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / _cached(job)).write_bytes(data)
+    cache.mkdir(parents=True, exist_ok=True)
+    # Each worker writes its cards into the cache itself: only names come back, so no card's
+    # bytes wait in a pipe or in this process.
+    for _ in parallel_map(lambda j: _keep(cache / _cached(j), draw(j, fonts)), todo, workers, 8):
+        pass
     files = {name: Generated("share card", None, str(cache / _cached(job)), f"card-{job.key}")
              for name, job in jobs.items()}
     return Cards(named, site_cards, files)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write one card into the cache atomically (a temp file, then a rename)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
 
 
 def _check_rtl_layout() -> None:

@@ -1,8 +1,8 @@
 """Encoding one source image with Pillow into every width and format, kept in .cache/images/.
 
 Orientation is applied first and nothing of the source's metadata (EXIF, XMP, GPS, ICC text)
-is written; `metadata_left` checks what was written. A result is keyed by the source bytes
-and the settings, so a warm build encodes nothing."""
+is written; `metadata.checked_images` checks every file as the build writes it. A result is
+keyed by the source bytes and the settings, so a warm build encodes nothing."""
 
 from __future__ import annotations
 
@@ -155,14 +155,3 @@ def _save(image: Any, fmt: str, settings: ImageSettings, path: Path) -> None:
     temp.write_bytes(out.getvalue())
     temp.replace(path)
 
-
-def metadata_left(data: bytes) -> str:
-    """What metadata an encoded file still carries ('' when none): EXIF, XMP or GPS."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
-        found = [name for name, present in (("EXIF", len(exif) > 0), ("GPS", 0x8825 in exif),
-                                             ("XMP", "xmp" in image.info or "XML:com.adobe.xmp" in image.info))
-                 if present]
-    return ", ".join(found)

@@ -18,10 +18,11 @@ from typing import Mapping
 
 from .config import Config
 from .content import Article, pack_html
-from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key, metadata_left,
+from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key,
                      open_checked)
 from .errors import Problem, SiteError
 from .files import write_atomic
+from .metadata import metadata_left
 from .parallel import parallel_map
 
 DECORATIVE = "decorative"
@@ -169,7 +170,7 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
     """Encode (or find in the cache) every raster file, copy the others; every problem at once."""
     prepared: dict[Path, Prepared] = {}
     files: dict[str, tuple[Generated, Path]] = {}
-    todo: list[tuple[Path, bytes, str]] = []  # (file, bytes, key), one per distinct key
+    todo: list[tuple[Path, str]] = []  # (file, key), one per distinct key: workers read the bytes themselves
     problems: dict[Path, str] = {}
     reused = 0
     same: dict[str, list[Path]] = {}
@@ -196,21 +197,21 @@ def _prepare(paths: list[Path], settings: ImageSettings, cache: Path, workers: i
         if found is None:
             same.setdefault(key, []).append(path)  # the same bytes under two names: encoded once
             if len(same[key]) == 1:
-                todo.append((path, data, key))
+                todo.append((path, key))
         else:
             prepared[path] = Prepared(found)
             reused += 1
 
-    def work(job: tuple[Path, bytes, str]) -> Encoded | str:
+    def work(job: tuple[Path, str]) -> Encoded | str:
         try:
-            record = encode(job[1], settings, cache)
+            record = encode(job[0].read_bytes(), settings, cache)
         except ValueError as exc:
             return str(exc)
-        left = [f"{w}.{f}: {m}" for w in record.widths for f in record.formats
-                if (m := metadata_left(record.file(cache, w, f).read_bytes()))]
-        return f"kept metadata after encoding ({'; '.join(left)}): a bug" if left else record
+        except OSError as exc:
+            return f"cannot be read ({exc.strerror})"
+        return record  # its files are checked for metadata as they are written (metadata.checked_images)
 
-    for (_, _, key), result in zip(todo, parallel_map(work, todo, workers, 2)):
+    for (_, key), result in zip(todo, parallel_map(work, todo, workers, 2)):
         for twin in same[key]:
             if isinstance(result, str):
                 problems[twin] = result
@@ -232,6 +233,10 @@ def _copied(path: Path, data: bytes) -> Prepared | str:
             size = open_checked(data).size
         except ValueError as exc:
             return str(exc)
+    left = metadata_left(data, path.suffix)
+    if left:
+        return (f"carries metadata ({left}) that would be published with it: remove it (exiftool -all=) or "
+                "export the image again without it")
     name = f"{OUTPUT_FOLDER}{path.stem}-{hashlib.blake2b(data, digest_size=5).hexdigest()}{path.suffix.lower()}"
     return Prepared(None, name, size)
 

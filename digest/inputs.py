@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from .config import Config
 from .content import Article
 from .encode import COPIED, RASTER
-from .errors import SiteError
+from .errors import Problem, SiteError
+from .metadata import IMAGE_SUFFIXES as METADATA_SUFFIXES, strip_metadata
 
 IMAGE_SUFFIXES = RASTER + COPIED  # encoded by images.py, or copied by it: not bundle files
 
@@ -28,12 +29,26 @@ def build_time(now: datetime | None = None) -> datetime:
 
 
 def static_files(config: Config) -> dict[str, bytes]:
-    """Every file under static/, by its path in the output."""
+    """Every file under static/, by its path in the output; images without their metadata
+    (EXIF, XMP, GPS), every image that cannot be cleaned named in one error."""
     root = config.static_dir
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".#")}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name.startswith(".#"):
+            continue
+        name, data = path.relative_to(root).as_posix(), path.read_bytes()
+        if path.suffix.lower() in METADATA_SUFFIXES:
+            try:
+                data = strip_metadata(data, path.suffix)
+            except ValueError as exc:
+                problems.append(Problem(path.relative_to(config.root).as_posix(), None, str(exc)))
+        files[name] = data
+    if problems:
+        raise SiteError(problems)
+    return files
 
 
 def bundle_files(config: Config, articles: tuple[Article, ...]) -> dict[str, dict[str, bytes]]:

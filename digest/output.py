@@ -218,9 +218,10 @@ def write_one(file: OutputFile, output_dir: Path, manifest: Manifest) -> None:
 
 
 def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:
-    """Move each staged file over its place in output_dir: a rename each, no copying."""
+    """Move each staged file over its place in output_dir: a rename each, no copying. Pages go
+    last, so a page being served never names an image or file that is not there yet."""
     made: set[Path] = set()
-    for path in changed:
+    for path in sorted(changed, key=lambda name: name.endswith(".html")):
         target = output_dir / posixpath.normpath(path)
         if target.parent not in made:
             if target.parent.is_file():

@@ -31,6 +31,7 @@ from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .inputs import build_time, bundle_files, static_files
 from .links import LinkFacts, Verdict, link_line, verify
+from .metadata import checked_images
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
@@ -369,9 +370,10 @@ class Builder:
         return manifest.keys()  # this builder wrote the folder last: its manifest is the truth
 
     def _render(self, planned: Planned, previous: Mapping[str, str]) -> Iterator[OutputFile]:
+        """Every file of the site, each image written checked for metadata on its way out."""
         config = planned.loaded.config
-        return render_site(list(planned.specs), self.layouts(config, planned.strings), previous, config.base_url,
-                           self.workers)
+        return checked_images(render_site(list(planned.specs), self.layouts(config, planned.strings), previous,
+                                          config.base_url, self.workers), planned.origins())
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config

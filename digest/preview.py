@@ -25,6 +25,7 @@ from .cards import Cards, make_cards
 from .errors import Problem, SiteError, error_lines
 from .fingerprint import data_key
 from .images import process_images
+from .metadata import checked_images
 from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
@@ -261,9 +262,16 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:
             continue
+        made_files = []
         for path, made in {**images.files, **cards.articles_files(new.source)}.items():
             data = made.data if made.data is not None else Path(made.file).read_bytes()
-            write_one(OutputFile(path, made.key or data_key(data), data), builder.output_dir, kept.manifest)
+            made_files.append(OutputFile(path, made.key or data_key(data), data))
+        try:
+            made_files = list(checked_images(made_files, {}))
+        except SiteError:
+            continue  # the full rebuild says what is wrong
+        for made_file in made_files:
+            write_one(made_file, builder.output_dir, kept.manifest)
         write_one(page, builder.output_dir, kept.manifest)
         written.append(spec.path)
     return written

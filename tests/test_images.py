@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PngImagePlugin
 from PIL.ExifTags import IFD
 
 from digest.pipeline import BuildOptions, build
@@ -74,6 +74,8 @@ def photo_site(root: Path, story: str = STORY, site_yaml_extra: str = "") -> Pat
     (site / "content/2024/story/badge.png").write_bytes(badge())
     (site / "content/2024/story/rule.jpg").write_bytes(photo(800, 40, 1, gps=True))
     (site / "static/map.svg").write_bytes(SVG)
+    (site / "static/photos/holiday.jpg").parent.mkdir(parents=True, exist_ok=True)
+    (site / "static/photos/holiday.jpg").write_bytes(photo(640, 400, 1, gps=True))  # no article uses it
     return site
 
 
@@ -127,8 +129,76 @@ def test_no_output_image_keeps_exif_or_gps_and_originals_are_not_copied(built: t
             assert len(image.getexif()) == 0, path
             assert "xmp" not in image.info and "exif" not in image.info, path
     assert not (site / "output/2024/11/synthetic-photo-story/lead.jpg").exists()
+    assert (site / "output/photos/holiday.jpg").is_file()  # copied from static/, its GPS position taken out
     with Image.open(next((site / "output/images").glob("lead-*-360.jpg"))) as small:
         assert small.size == (360, 576)
+
+
+def pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size, image.convert("RGBA").tobytes()
+
+
+def test_static_images_lose_their_metadata_and_keep_their_pixels(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"content/2024/plain.md": PLAIN})
+    static = site / "static"
+    clean = io.BytesIO()
+    Image.new("RGB", (64, 32), (10, 120, 200)).save(clean, "JPEG")
+    exif = Image.Exif()
+    exif[0x010F] = "Synthetic camera"
+    exif.get_ifd(IFD.GPSInfo).update({1: "N", 2: (40.0, 26.0, 46.0)})
+    png, webp = io.BytesIO(), io.BytesIO()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "taken at home")
+    badge_image = Image.open(io.BytesIO(badge()))
+    badge_image.save(png, "PNG", exif=exif, pnginfo=info)
+    Image.open(io.BytesIO(photo(320, 200, 1))).save(webp, "WEBP", exif=exif, xmp=b"<x:xmpmeta/>", quality=80)
+    sources = {"gps.jpg": photo(640, 400, 1), "turned.jpg": photo(640, 400, 6), "clean.jpg": clean.getvalue(),
+               "badge.png": png.getvalue(), "photo.webp": webp.getvalue()}
+    for name, data in sources.items():
+        (static / "pictures").mkdir(parents=True, exist_ok=True)
+        (static / "pictures" / name).write_bytes(data)
+    build(site, BuildOptions(now=NOW))
+    out = {name: (site / "output/pictures" / name).read_bytes() for name in sources}
+    for name, data in out.items():
+        with Image.open(io.BytesIO(data)) as image:
+            assert len(image.getexif()) == 0 and not {"exif", "xmp", "Comment"} & image.info.keys(), name
+    assert out["clean.jpg"] == sources["clean.jpg"]  # nothing to take out: the same bytes
+    for name in ("gps.jpg", "badge.png", "photo.webp"):  # taken out without encoding again
+        assert pixels(out[name]) == pixels(sources[name]), name
+        assert len(out[name]) < len(sources[name]), name
+    assert pixels(out["turned.jpg"])[0] == (400, 640)  # EXIF turned it: published upright
+
+
+def test_static_image_whose_metadata_cannot_be_taken_out_stops_the_build(tmp_path: Path) -> None:
+    site = photo_site(tmp_path / "site")
+    assert run_cli(site).returncode == 0
+    before = snapshot(site / "output")
+    scan = io.BytesIO()
+    Image.open(io.BytesIO(photo(200, 100, 1))).save(scan, "TIFF", exif=Image.open(io.BytesIO(photo(8, 8, 1))).getexif())
+    (site / "static/scan.tif").write_bytes(scan.getvalue())
+    result = run_cli(site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "error: static/scan.tif: carries metadata (EXIF, GPS) that would be published with it, and the build "
+        "takes it out only of JPEG, PNG and WebP files: remove it (exiftool -all=) or export the image again "
+        "without it")
+    assert snapshot(site / "output") == before
+
+
+def test_the_output_check_stops_any_image_written_with_metadata() -> None:
+    from digest.errors import SiteError
+    from digest.metadata import checked_images
+    from digest.render import OutputFile
+
+    files = [OutputFile("index.html", "k", b"<p>"), OutputFile("images/x-1.jpg", "k", photo(64, 64, 1))]
+    passed = []
+    with pytest.raises(SiteError) as caught:
+        for f in checked_images(files, {"images/x-1.jpg": "content/2024/x.jpg"}):
+            passed.append(f.path)
+    assert passed == ["index.html", "images/x-1.jpg"]
+    assert str(caught.value.problems[0]).startswith(
+        "content/2024/x.jpg: images/x-1.jpg would be published with metadata (EXIF, GPS)")
 
 
 def test_warm_build_encodes_nothing_and_says_what_it_reused(built: tuple[Path, str]) -> None:
@@ -150,6 +220,26 @@ def test_replaced_image_changes_the_page(tmp_path: Path) -> None:
     assert "images: 1 encoded, 2 reused" in report.summary()
     new = story_html(site)
     assert new != old and 'width="1080" height="810"' in new
+
+
+def test_pages_are_swapped_in_after_the_images_they_show(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.output
+
+    site = photo_site(tmp_path / "site")
+    build(site, BuildOptions(now=NOW))
+    (site / "content/2024/story/lead.jpg").write_bytes(photo(1200, 900, 1))
+    moved: list[str] = []
+    replace = digest.output.os.replace
+
+    def recording(source: object, target: object) -> None:
+        moved.append(Path(str(target)).name)
+        replace(source, target)
+
+    monkeypatch.setattr(digest.output.os, "replace", recording)
+    build(site, BuildOptions(now=NOW))
+    pages = [i for i, name in enumerate(moved) if name.endswith(".html")]
+    images = [i for i, name in enumerate(moved) if name.startswith("lead-")]
+    assert pages and images and max(images) < min(pages)  # a served page never names a missing file
 
 
 def test_every_page_has_a_share_card(built: tuple[Path, str]) -> None:
@@ -196,6 +286,10 @@ BAD = {
     "escapes the site": (STORY.replace("(rule.jpg)", "(../../../../outside.jpg)"), {},
                          "content/2024/story/index.md:15: image '../../../../outside.jpg' is outside the site's "
                          "content/ and static/ folders"),
+    "svg with XMP": (STORY, {"static/map.svg": SVG.replace(b"<rect", b'<metadata><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+                                                                   b'</metadata><rect')},
+                     "content/2024/story/index.md:13: image '/map.svg' carries metadata (XMP/EXIF) that would be "
+                     "published with it: remove it (exiftool -all=) or export the image again without it"),
     "no alt text": (STORY.replace("![decorative](rule.jpg)", "![](rule.jpg)"), {},
                     "content/2024/story/index.md:15: image 'rule.jpg' has no alt text: describe it "
                     "(![what it shows](rule.jpg)), or write 'decorative' as its alt text if it says nothing"),

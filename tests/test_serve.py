@@ -452,6 +452,77 @@ def test_root_redirects_to_the_base_path_and_missing_pages_answer_404(server: Se
     assert f"serving http://127.0.0.1:{server.port}/digest/ (Ctrl-C to stop)" in server.log()
 
 
+def get_bytes(port: int, path: str) -> tuple[int, str, bytes]:
+    """One GET: status, content type, body as bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        connection.close()
+
+
+def flat_png(colour: tuple[int, int, int], size: tuple[int, int] = (400, 300)) -> bytes:
+    """A synthetic PNG of one colour."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def served_colour(port: int, path: str) -> tuple[int, int, int] | None:
+    """The colour in the middle of an image the preview serves; None while it answers no image."""
+    import io
+
+    from PIL import Image
+
+    status, kind, data = get_bytes(port, path)
+    if status != 200 or not kind.startswith("image/"):
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB").getpixel((image.width // 2, image.height // 2))
+
+
+def near(colour: tuple[int, int, int] | None, expected: tuple[int, int, int]) -> bool:
+    """Whether a JPEG's colour is the one drawn, give or take its compression."""
+    return colour is not None and all(abs(a - b) <= 12 for a, b in zip(colour, expected))
+
+
+def test_a_replaced_image_and_an_added_image_are_served_after_a_save(site: Path, tmp_path: Path) -> None:
+    photo_note = site / "content/2024/photo-note"
+    photo_note.mkdir(parents=True)
+    (photo_note / "index.md").write_text("---\ntitle: Synthetic photo note\ndate: 2024-11-25\nimage: lead.png\n"
+                                         "image_alt: A flat synthetic colour field\n---\nA synthetic note.\n",
+                                         encoding="utf-8")
+    (photo_note / "lead.png").write_bytes(flat_png((200, 30, 30)))
+    server = Server(site, tmp_path / "serve.log")
+    page = "/digest/2024/11/synthetic-photo-note/"
+
+    def picture(stem: str) -> str:
+        found = re.search(rf'<img src="(/digest/images/{stem}-[0-9a-f]{{10}}-\d+\.jpg)"', get(server.port, page)[2])
+        return found.group(1) if found else ""
+
+    try:
+        old = picture("lead")
+        assert old and near(served_colour(server.port, old), (200, 30, 30))
+        (photo_note / "lead.png").write_bytes(flat_png((30, 30, 200)))  # the same size, other pixels
+        wait_until(lambda: picture("lead") not in ("", old), "the page to show the replaced image")
+        new = picture("lead")
+        assert near(served_colour(server.port, new), (30, 30, 200))
+        (photo_note / "map.png").write_bytes(flat_png((30, 160, 30), (300, 200)))
+        edit(site, "content/2024/photo-note/index.md", "A synthetic note.",
+             "A synthetic note.\n\n![A synthetic map of one colour](map.png)")
+        wait_until(lambda: picture("map"), "the page to show the added image")
+        assert near(served_colour(server.port, picture("map")), (30, 160, 30))  # in place before the page
+        wait_until(lambda: get_bytes(server.port, old)[0] == 404, "the replaced image's file to go")
+    finally:
+        server.stop()
+
+
 def test_the_reload_script_and_drafts_never_reach_the_disk(site: Path, tmp_path: Path) -> None:
     server = Server(site, tmp_path / "serve.log", "--drafts")
     try:
