@@ -39,7 +39,7 @@ from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
 from .cards import Cards, make_cards
 from .images import ImagesDone, process_images
-from .search import PageTap, pagefind_binary, search_files
+from .search import PageTap, memory_warnings, pagefind_binary, search_files
 from .size import SiteSize, kinds_of, measure, size_table, size_warnings
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
@@ -117,9 +117,9 @@ class BuildReport:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         """What the articles' reading found, and the site's size when it nears its limit."""
-        if self.size is None:
-            return self.planned.loaded.warnings
-        return self.planned.loaded.warnings + size_warnings(self.size, self.planned.loaded.config)
+        config = self.planned.loaded.config
+        found = self.planned.loaded.warnings + (memory_warnings(self.planned.specs) if config.search else ())
+        return found if self.size is None else found + size_warnings(self.size, config)
 
     def sizes(self) -> list[str]:
         """The site's bytes and files per kind, heaviest first."""

@@ -17,10 +17,11 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from .errors import SiteError
+from .errors import Problem, SiteError
 from .fingerprint import data_key
 from .links import LinkFacts
 from .output import Staged
@@ -34,6 +35,10 @@ KEPT_FILES = ("pagefind.js", ENTRY)
 KEPT_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
 # Files every language's run writes alike: they change only with Pagefind's version.
 SHARED_FILES = ("pagefind.js", "wasm.unknown.pagefind")
+# Pagefind 1.5.2 builds each language's index in memory: it held 1.77–1.92 GB for 10,000
+# 600-word article pages (about 190 KB a page), so a large digest can run a runner out of memory.
+PAGEFIND_KB_PER_PAGE = 190
+MEMORY_WARNING_GB = 2.0
 FORMAT = "split-1"  # bumped when what we do to Pagefind's bundle changes (search_chunks)
 
 
@@ -82,6 +87,21 @@ def language_keys(tap: PageTap, staged: Staged, base_url: str, previous: Mapping
             digest.update(data_key(_page(staged, path).read_bytes()).encode())
         keys[language] = prefix + digest.hexdigest()
     return keys
+
+
+def memory_warnings(specs: Iterable[PageSpec]) -> tuple[Problem, ...]:
+    """A warning for each language whose index Pagefind would need more than MEMORY_WARNING_GB to build."""
+    counts = Counter(s.context.site.language for s in specs  # type: ignore[union-attr]
+                     if s.template in INDEXED_TEMPLATES)
+    warnings = []
+    for language, pages in sorted(counts.items()):
+        gb = pages * PAGEFIND_KB_PER_PAGE / 1024 / 1024
+        if gb > MEMORY_WARNING_GB:
+            warnings.append(Problem("site.yaml", None, (
+                f"search: Pagefind holds about {gb:.1f} GB of memory while it indexes the {pages:,} '{language}' "
+                f"pages (about {PAGEFIND_KB_PER_PAGE} KB a page); a machine with less free memory fails the build "
+                "(GitHub's hosted runners have 7 to 16 GB): set 'search: false' if it does"), kind="search memory"))
+    return tuple(warnings)
 
 
 def pagefind_version() -> str:

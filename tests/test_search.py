@@ -183,6 +183,21 @@ def test_search_false_writes_no_index_and_no_form(site: Path) -> None:
     assert "site-search" not in (site / "output" / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_index_too_big_for_memory_is_a_warning(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.search
+
+    report = build(site, BuildOptions(now=NOW))
+    assert not [w for w in report.warnings if w.kind == "search memory"]
+    monkeypatch.setattr(digest.search, "PAGEFIND_KB_PER_PAGE", 3 * 1024 * 1024)  # 3 GB a page
+    report = build(site, BuildOptions(now=NOW))
+    found = [str(w) for w in report.warnings if w.kind == "search memory"]
+    pages = sum(1 for s in report.specs if s.template in ("article.html", "page.html") and not s.path.startswith("es/"))
+    assert found[0] == (f"site.yaml: search: Pagefind holds about {3 * pages:.1f} GB of memory while it indexes the "
+                        f"{pages:,} 'en' pages (about 3145728 KB a page); a machine with less free memory fails the "
+                        "build (GitHub's hosted runners have 7 to 16 GB): set 'search: false' if it does")
+    assert len(found) == 2 and "'es' pages" in found[1]
+
+
 def test_a_missing_binary_is_one_clear_line(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pagefind.service
 
