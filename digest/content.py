@@ -6,7 +6,7 @@ import functools
 import html
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -62,6 +62,11 @@ class Article:
     lead_alt: str = ""
     has_images: bool = False        # the body has an <img>
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its fields in order (the cache holds one per article): a third of the time
+        of the generated __setstate__ of a slotted dataclass."""
+        return Article, tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
+
     @property
     def body(self) -> str:
         """The HTML converted from Markdown. Kept packed: as text, with its curly quotes (two bytes
@@ -86,6 +91,12 @@ class ReadResult:
     article: Article | None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+
+    def __reduce__(self) -> tuple:
+        return ReadResult, (self.article, self.problems, self.warnings)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 @functools.lru_cache(maxsize=4)

@@ -92,10 +92,20 @@ def _walk(value: Any, out: list[str], shared: dict[int, str]) -> None:
         out.append(repr(value))
     elif kind is datetime:
         out.append(value.isoformat())
-    elif dataclasses.is_dataclass(value):
+    elif kind in _RECORDS or _is_record(kind):
         out.append(_record(value, kind, shared))
     else:
         raise TypeError(f"cannot fingerprint {kind.__name__} in a page context")
+
+
+_RECORDS: set[type] = set()  # the dataclasses met so far
+
+
+def _is_record(kind: type) -> bool:
+    if dataclasses.is_dataclass(kind):
+        _RECORDS.add(kind)
+        return True
+    return False
 
 
 def _record(value: Any, kind: type, shared: dict[int, str]) -> str:

@@ -199,6 +199,20 @@ def keep_from_collector() -> None:
     gc.freeze()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a build runs (a build makes next to no cycles, and
+    on the 100,000-article benchmark the collections, even with frozen steps, took 3.6 of a
+    warm build's 18 s); the collector runs again afterwards, as it did, for the preview."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Builder:
     """Runs the steps. One Builder serves a whole `serve` session: what it keeps lets a rebuild
     read, convert, render and write only what changed."""
@@ -226,6 +240,7 @@ class Builder:
     def workers(self) -> int:
         return self.options.workers or default_workers()
 
+    @collector_paused()
     def build(self) -> BuildReport:
         """Every step; the output folder changes only when every step succeeded."""
         timings = Timings()
@@ -260,6 +275,7 @@ class Builder:
         self.kept.planned = planned
         return BuildReport(planned, written, verdict, timings, size)
 
+    @collector_paused()
     def check(self) -> BuildReport:
         """Validate everything a build would, rendering in memory and writing nothing."""
         timings = Timings()

@@ -16,7 +16,7 @@ from .content import ReadResult, read_article
 from .files import replacing
 from .parallel import parallel_map
 
-ENGINE_VERSION = "3"  # bump when a change in content.py alters what an article becomes
+ENGINE_VERSION = "4"  # bump when a change in content.py alters what an article becomes
 CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-1"
 
 
