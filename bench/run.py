@@ -565,6 +565,20 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
     return "\n".join(lines)
 
 
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_readme(readme: Path, table: str, command: str) -> None:
+    """Put the table, the command that made it and the date between the README's markers."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{readme}: no {README_START} ... {README_END} markers to write the table between")
+    made = f"Made by `{command}` on {time.strftime('%Y-%m-%d')}.\n\n"
+    text = text[:start + len(README_START)] + "\n" + made + table + "\n" + text[end:]
+    readme.write_text(text, encoding="utf-8", newline="\n")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description="Benchmark build.py on synthetic articles.")
@@ -590,6 +604,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="an empty or new folder where corpora are generated and built, e.g. on a RAM disk "
                              "to leave the disk out (default bench/work/; deleted afterwards unless --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
+    parser.add_argument("--readme", action="store_true",
+                        help="also write the table into README.md, between its bench:start and bench:end markers")
     args = parser.parse_args(argv)
     try:
         args.size_list = [int(part.replace("_", "")) for part in args.sizes.split(",") if part.strip()]
@@ -619,7 +635,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             remove(args.work)
     say("done")
-    print(format_table(results, args, (load_start, os.getloadavg()[0])))
+    table = format_table(results, args, (load_start, os.getloadavg()[0]))
+    print(table)
+    if args.readme:
+        write_readme(REPO / "README.md", table, " ".join(["python3", "bench/run.py", *(argv or sys.argv[1:])]))
     return 1 if any(r.ours.problem or (r.bilingual and r.bilingual.problem) for r in results) else 0
 
 
