@@ -126,6 +126,7 @@ class MonthPreview:
     path: str
     latest: tuple[Article, ...]
     count: int
+    pages: tuple[str, ...]   # the path of each page of the month's list: every one a click away
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,9 +142,11 @@ def archive_page(scope: Scope) -> PageSpec:
 
 
 def year_page(scope: Scope, year: Year) -> PageSpec:
-    """A year's page: each month with its latest five articles."""
+    """A year's page: each month with its latest five articles and a link to each of its pages."""
     info = scope.info
-    months = tuple(MonthPreview(m.month, m.path, m.articles[:5], len(m.articles)) for m in year.months)
+    pagers = scope.edition.month_pagers
+    months = tuple(MonthPreview(m.month, m.path, m.articles[:5], len(m.articles),
+                                tuple(p.path for p in pagers[m.path])) for m in year.months)
     return PageSpec(year.path + "index.html", f"the archive of {year.year}" + _in(scope), "year.html", YearContext(
         info, year.year, year.count, months,
         scope.head(("year", year.year), f"{year.year} | {info.title}",
