@@ -17,7 +17,7 @@ from digest.pipeline import BuildOptions, build
 
 MAX_CLICKS = 4
 ENGLISH = 260      # 130 front pages at 2 a page: the old pager put the last 129 clicks deep
-SPANISH = 40       # translated, so /es/ has lists of its own
+SPANISH = ENGLISH  # each translated: /es/ has lists as long, one click further from the front page
 TAGS = ("legal aid", "consulates", "health", "work")   # 65 articles each: 33 pages
 MONTHS = 4         # 65 articles a month: 22 pages of 3
 
@@ -48,7 +48,7 @@ def load_depth_tool():
 
 
 def depth_articles() -> dict[str, str]:
-    """Clearly synthetic one-line articles, spread over tags and months, some translated."""
+    """Clearly synthetic one-line articles, spread over tags and months, translated."""
     articles = {}
     for i in range(ENGLISH):
         date = f"2024-{1 + i % MONTHS:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}"
@@ -72,10 +72,10 @@ def deep_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_page_is_at_most_four_clicks_from_the_front_page(deep_site: Path) -> None:
     found = load_depth_tool().crawl(deep_site)
     assert (deep_site / "page/130/index.html").is_file() and (deep_site / "tags/health/page/33/index.html").is_file()
-    assert (deep_site / "2024/03/page/22/index.html").is_file() and (deep_site / "es/page/20/index.html").is_file()
+    assert (deep_site / "2024/03/page/22/index.html").is_file() and (deep_site / "es/tags/asistencia-legal/page/33/index.html").is_file()
     assert found.unreachable == ()
     assert found.deeper_than(MAX_CLICKS) == [], f"max depth {found.max_depth}"
-    assert len(found.depths) > 600
+    assert len(found.depths) > 1200
 
 
 def test_the_crawler_follows_links_under_the_base_path_only(tmp_path: Path) -> None:
@@ -121,15 +121,22 @@ def test_the_pager_links_first_last_and_spread_pages_and_marks_the_current_one(d
     assert '<a href="/digest/page/57/" aria-current="page">57</a>' in pager
     assert 'rel="prev" href="/digest/page/56/"' in pager and 'rel="next" href="/digest/page/58/"' in pager
     assert pager.count('<li class="gap" aria-hidden="true">…</li>') == 10
-    spanish = (deep_site / "es/page/20/index.html").read_text(encoding="utf-8")
-    assert 'aria-label="Páginas"' in spanish and "Página 20 de 20" in spanish
+    spanish = (deep_site / "es/page/130/index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Páginas"' in spanish and "Página 130 de 130" in spanish
 
 
-def test_the_year_page_links_every_page_of_every_month(deep_site: Path) -> None:
-    year = (deep_site / "2024/index.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("listing", ["2024/index.html", "archive/index.html"])
+def test_the_year_and_archive_pages_link_every_page_of_every_month(deep_site: Path, listing: str) -> None:
+    html = (deep_site / listing).read_text(encoding="utf-8")
     for month in range(1, MONTHS + 1):
         first = deep_site / f"2024/{month:02d}"
         pages = [first, *(first / "page").iterdir()]
         assert len(pages) == 22
         for folder in pages:
-            assert f'href="/digest/{folder.relative_to(deep_site).as_posix()}/"' in year
+            assert f'href="/digest/{folder.relative_to(deep_site).as_posix()}/"' in html
+
+
+def test_the_tags_page_links_every_tenth_page_of_a_tag(deep_site: Path) -> None:
+    html = (deep_site / "es/tags/index.html").read_text(encoding="utf-8")
+    assert ('<a class="page" href="/digest/es/tags/salud/page/30/" aria-label="salud, página 30">30</a>' in html)
+    assert [n for n in range(2, 34) if f'href="/digest/es/tags/salud/page/{n}/"' in html] == [10, 20, 30]
