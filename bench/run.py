@@ -484,8 +484,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
                      [None] * len(peers)))
         rows.append(("files in output", str(ours.files) if ours.files is not None else "—", None,
                      [str(p.files) if p.files is not None else "—" for p in peers], [None] * len(peers)))
-        rows.append((f"max clicks from the front page / pages deeper than {MAX_CLICKS} or unlinked", ours.depth or "—",
-                     None, ["—"] * len(peers), [None] * len(peers)))
+        rows.append((f"max clicks from the front page / pages deeper than {MAX_CLICKS} or unlinked",
+                     ours.depth or "—", None, ["—"] * len(peers), [None] * len(peers)))
         rewritten = " / ".join(str(int(statistics.median(ours.rewritten[k]))) if ours.rewritten.get(k) else "—"
                                for k in ("warm", "edit"))
         rows.append(("files rewritten: warm / edit", rewritten, None, ["—"] * len(peers), [None] * len(peers)))

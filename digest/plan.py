@@ -111,7 +111,8 @@ def tag_index(scope: Scope) -> PageSpec:
     its ten, so a tag's every page is two clicks from here, in a language whose tags page is two
     clicks from the front page too."""
     info, home = scope.info, scope.info.home
-    tens = tuple(tuple((p.number, p.path) for p in scope.edition.tag_pagers[t.slug][9::10]) for t in scope.edition.tags)
+    tens = tuple(tuple((p.number, p.path) for p in scope.edition.tag_pagers[t.slug][9::10])
+                 for t in scope.edition.tags)
     return PageSpec(f"{home}tags/index.html", "the tags page" + _in(scope), "tags.html", TagsContext(
         info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
         scope.head(("tags",), f"{scope.t('tags')} | {info.title}", scope.t("tags_description", site=info.title),
