@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from depth import crawl
 from generate import edit_article, make_articles, make_translations, write_site
 from photos import add_photos
 from peers import (HUGO_PAGEFIND, Peer, describe, hugo_pagefind_peer, hugo_peer, pelican_peer, write_hugo_site,
@@ -51,6 +52,7 @@ POLL_INTERVAL = 0.01
 SUMMARY = re.compile(r"wrote (\d+), kept (\d+), removed (\d+)")
 sys.path.insert(0, str(REPO / "tests"))
 from chromium import CHROMIUM, launch_chromium  # noqa: E402  (the tests' launcher)
+MAX_CLICKS = 4  # every page at most this many clicks from the front page (bench/depth.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class Samples:
     cpu: list[tuple[float, float]] = field(default_factory=list)   # cold builds: (user, system) seconds
     rewritten: dict[str, list[int]] = field(default_factory=dict)
     files: int | None = None
+    depth: str = ""          # after the first cold build: 'max clicks from the front page / pages deeper than 4'
     problem: str = ""
 
     def add(self, kind: str, run: Run) -> None:
@@ -201,6 +204,9 @@ def measure_ours(site: Path, edited: Path, round_number: int, jobs: int | None, 
         say(f"ours {kind}: {run.seconds:.2f} s, {run.max_rss_mb:.0f} MB  ({summary})")
         if kind == "cold":
             samples.files = count_files(site / "output")
+            if not samples.depth:  # the same every round: crawled once, a few seconds at 10,000 articles
+                found = crawl(site / "output")
+                samples.depth = f"{found.max_depth} / {len(found.deeper_than(MAX_CLICKS)) + len(found.unreachable)}"
 
 
 def measure_peer(peer: Peer, samples: Samples, say: Callable[[str], None]) -> None:
@@ -450,6 +456,8 @@ def _bilingual_rows(ours: Samples, bilingual: Samples) -> list[tuple[str, str]]:
                  f"{memory:.0f}" if memory else "—"))
     rows.append(("bilingual (en + es): cold build CPU, user / system (s)", _cpu(bilingual)))
     rows.append(("bilingual (en + es): files in output", str(bilingual.files) if bilingual.files is not None else "—"))
+    rows.append((f"bilingual (en + es): max clicks from the front page / pages deeper than {MAX_CLICKS} or unlinked",
+                 bilingual.depth or "—"))
     rows.append(("bilingual (en + es): files rewritten: warm / edit",
                  " / ".join(str(int(statistics.median(bilingual.rewritten[k]))) if bilingual.rewritten.get(k) else "—"
                             for k in ("warm", "edit"))))
@@ -540,6 +548,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
                      [None] * len(peers)))
         rows.append(("files in output", str(ours.files) if ours.files is not None else "—", None,
                      [str(p.files) if p.files is not None else "—" for p in peers], [None] * len(peers)))
+        rows.append((f"max clicks from the front page / pages deeper than {MAX_CLICKS} or unlinked",
+                     ours.depth or "—", None, ["—"] * len(peers), [None] * len(peers)))
         rewritten = " / ".join(str(int(statistics.median(ours.rewritten[k]))) if ours.rewritten.get(k) else "—"
                                for k in ("warm", "edit"))
         rows.append(("files rewritten: warm / edit", rewritten, None, ["—"] * len(peers), [None] * len(peers)))

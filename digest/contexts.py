@@ -92,6 +92,7 @@ class TagsContext:
     site: SiteInfo
     tags: tuple[TagLink, ...]
     head: Head
+    tens: tuple[tuple[tuple[int, str], ...], ...]   # per tag, its pages 10, 20, 30...: (number, path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ class MonthLink:
     month: int
     path: str
     count: int
+    pages: tuple[str, ...]   # the path of each page of the month's list, the first being `path`
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ class MonthPreview:
     path: str
     latest: tuple[Article, ...]
     count: int
+    pages: tuple[str, ...]   # the path of each page of the month's list: every one a click away
 
 
 @dataclass(frozen=True, slots=True)

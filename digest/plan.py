@@ -108,12 +108,16 @@ def front_pages(scope: Scope) -> Iterator[PageSpec]:
 
 
 def tag_index(scope: Scope) -> PageSpec:
-    """/tags/: every tag with its count."""
+    """/tags/: every tag with its count, and its pages 10, 20, 30...: each of those links the rest of
+    its ten, so a tag's every page is two clicks from here, in a language whose tags page is two
+    clicks from the front page too."""
     info, home = scope.info, scope.info.home
+    tens = tuple(tuple((p.number, p.path) for p in scope.edition.tag_pagers[t.slug][9::10])
+                 for t in scope.edition.tags)
     return PageSpec(f"{home}tags/index.html", "the tags page" + _in(scope), "tags.html", TagsContext(
         info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
         scope.head(("tags",), f"{scope.t('tags')} | {info.title}", scope.t("tags_description", site=info.title),
-                   f"{home}tags/")), kind="tags")
+                   f"{home}tags/"), tens), kind="tags")
 
 
 def tag_pages(scope: Scope, tag: Tag) -> Iterator[PageSpec]:
@@ -133,9 +137,11 @@ def tag_pages(scope: Scope, tag: Tag) -> Iterator[PageSpec]:
 
 
 def archive_page(scope: Scope) -> PageSpec:
-    """/archive/: every year and month with its count."""
-    info, home = scope.info, scope.info.home
-    years = tuple(YearLink(y.year, y.path, y.count, tuple(MonthLink(m.month, m.path, len(m.articles))
+    """/archive/: every year and month with its count, and a link to each page of a month, so
+    every article is three clicks from the front page in any language (Archive, month page, article)."""
+    info, home, pagers = scope.info, scope.info.home, scope.edition.month_pagers
+    years = tuple(YearLink(y.year, y.path, y.count, tuple(MonthLink(m.month, m.path, len(m.articles),
+                                                                    tuple(p.path for p in pagers[m.path]))
                                                           for m in y.months))
                   for y in scope.edition.years)
     return PageSpec(f"{home}archive/index.html", "the archive page" + _in(scope), "archive.html", ArchiveContext(
@@ -144,9 +150,11 @@ def archive_page(scope: Scope) -> PageSpec:
 
 
 def year_page(scope: Scope, year: Year) -> PageSpec:
-    """A year's page: each month with its latest five articles."""
+    """A year's page: each month with its latest five articles and a link to each of its pages."""
     info = scope.info
-    months = tuple(MonthPreview(m.month, m.path, m.articles[:5], len(m.articles)) for m in year.months)
+    pagers = scope.edition.month_pagers
+    months = tuple(MonthPreview(m.month, m.path, m.articles[:5], len(m.articles),
+                                tuple(p.path for p in pagers[m.path])) for m in year.months)
     return PageSpec(year.path + "index.html", f"the archive of {year.year}" + _in(scope), "year.html", YearContext(
         info, year.year, year.count, months,
         scope.head(("year", year.year), f"{year.year} | {info.title}",

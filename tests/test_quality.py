@@ -61,6 +61,12 @@ ARABIC_ARTICLE = {"content/2024/alpha.ar.md": """\
     ---
     نص تجريبي لاختبار الصفحات من اليمين إلى اليسار.
     """}
+# Thirty more one-line articles, so the front page, a tag and a month have pagers long enough to
+# jump, with gaps, checked on a phone: page 12 of 17, and the year page linking each month page.
+PAGER_ARTICLES = {f"content/2024/pager-{i:02d}.md": f"---\ntitle: Synthetic pager note {i}\n"
+                  f"date: 2024-10-{1 + i % 28:02d}\ntags: [legal aid]\n---\nSynthetic line {i}.\n"
+                  for i in range(30)}
+PAGER_PAGES = ("page/12/", "tags/legal-aid/page/9/", "2024/")
 INVALID_PAGE = "2024/12/synthetic-invalid-markup/"
 NO_ALT_PAGE = "2024/12/synthetic-picture-without-alt/"
 
@@ -181,7 +187,7 @@ def build_and_serve(name: str, root: Path, output: Path) -> Built:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]]:
     tmp = tmp_path_factory.mktemp("quality")
-    sample = write_site(tmp / "sample", {**ARTICLES, **ARABIC_ARTICLE}, ARABIC_YAML)
+    sample = write_site(tmp / "sample", {**ARTICLES, **ARABIC_ARTICLE, **PAGER_ARTICLES}, ARABIC_YAML)
     broken = write_site(tmp / "broken", BROKEN_ARTICLES)
     with (broken / "static" / "style.css").open("a", encoding="utf-8") as css:
         css.write(BROKEN_CSS)
@@ -192,7 +198,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Built]
     seed = next(a for a in real.articles if a.source_name == "Border Report")
     month = seed.path.rsplit("/", 2)[0] + "/"
     tag = real.editions[0].article_tags[seed.source][0].path
-    built["sample"].pages = SAMPLE_PAGES
+    built["sample"].pages = SAMPLE_PAGES + PAGER_PAGES
     built["real"].pages = ("", seed.path, tag, month, MISSING, "resources/")
     built["broken"].pages = BROKEN_PAGES
     for site in built.values():  # a page that is not there would be checked as the 404 page
