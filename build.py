@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +35,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from digest.pipeline import Builder
 
     builder = Builder(Path(args.root).resolve(), _build_options(args))
-    report = builder.check() if args.command == "check" else builder.build()
+    try:
+        report = builder.check() if args.command == "check" else builder.build()
+    finally:
+        builder.close()
     _print_notes(report)
     if args.command == "check":
         print(f"ok: {report.summary()} (nothing written)")
@@ -211,10 +215,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; a user's mistake prints one line per problem and exits 1."""
+def main(argv: list[str] | None = None, *, fast_exit: bool = False) -> int:
+    """Run one command; a user's mistake prints one line per problem and exits 1. With
+    `fast_exit`, a build or check ends the process at once (see exit_now)."""
     args = parser().parse_args(argv)
     args.command = args.command or "build"
+    code = _run(args)
+    if fast_exit and args.command in ("build", "check"):
+        exit_now(code)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     handlers = {"build": cmd_build, "check": cmd_build, "serve": cmd_serve, "import": cmd_import, "new": cmd_new,
                 "translate": cmd_translate, "translations": cmd_translations, "migrate": cmd_migrate}
     try:
@@ -231,5 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def exit_now(code: int) -> None:
+    """Exit without tearing down the heap object by object: after a build of 100,000 articles
+    that takes Python 1.5 s and frees nothing the system would not. Everything the build keeps
+    is on disk by then; only the output streams need flushing."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(fast_exit=True))

@@ -6,11 +6,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .config import Config, Language
 from .content import Article, output_path
@@ -204,33 +203,53 @@ def _tag_names(articles: Sequence[Article], names: Mapping[str, tuple[str, ...]]
     return {slug: min(counts, key=lambda name: (-counts[name], name)) for slug, counts in spellings.items()}
 
 
+def _related_remembered(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
+                        slugs: Mapping[str, tuple[str, ...]], count: int, memo: Any) -> dict[str, tuple[Article, ...]]:
+    """_related, or what the memo kept for the same articles in the same order, dates and tags."""
+    if memo is None:
+        return _related(articles, by_tag, slugs, count)
+    digest = hashlib.blake2b(f"{count}/{RELATED_WINDOW}\n".encode(), digest_size=16)
+    for a in articles:
+        digest.update(f"{a.source}\0{a.date.timestamp()}\0{chr(1).join(slugs[a.source])}\n".encode())
+    signature = digest.hexdigest()
+    found = memo.get(signature)
+    if found is not None:
+        by_source = {a.source: a for a in articles}
+        return {source: tuple(by_source[other] for other in others) for source, others in found.items()}
+    related = _related(articles, by_tag, slugs, count)
+    memo.put(signature, {source: tuple(a.source for a in others) for source, others in related.items()})
+    return related
+
+
 def _related(articles: Sequence[Article], by_tag: Mapping[str, list[Article]],
              slugs: Mapping[str, tuple[str, ...]], count: int) -> dict[str, tuple[Article, ...]]:
-    """For each article, those sharing most tags, nearest in time, looked for near it in each tag."""
+    """For each article, those sharing most tags, nearest in time, looked for near it in each tag
+    (articles are counted by their index: at 100,000 articles this runs in every warm build)."""
     if count == 0:
         return {a.source: () for a in articles}
-    position = {slug: {a.source: i for i, a in enumerate(items)} for slug, items in by_tag.items()}
-    stamp = {a.source: a.date.timestamp() for a in articles}
+    index = {a.source: n for n, a in enumerate(articles)}
+    lists = {slug: [index[a.source] for a in items] for slug, items in by_tag.items()}
+    position = {slug: {n: i for i, n in enumerate(items)} for slug, items in lists.items()}
+    stamps = [a.date.timestamp() for a in articles]
     related: dict[str, tuple[Article, ...]] = {}
-    for article in articles:
-        shared: dict[str, int] = {}
-        found: dict[str, Article] = {}
+    for me, article in enumerate(articles):
+        shared: dict[int, int] = {}
         for slug in set(slugs[article.source]):
-            items = by_tag[slug]
-            i = position[slug][article.source]
+            items = lists[slug]
+            i = position[slug][me]
             for other in items[max(0, i - RELATED_WINDOW):i + RELATED_WINDOW + 1]:
-                shared[other.source] = shared.get(other.source, 0) + 1
-                found[other.source] = other
-        shared.pop(article.source, None)
-        when = stamp[article.source]
-        best = heapq.nsmallest(count, [(-n, abs(stamp[s] - when), s) for s, n in shared.items()])
-        related[article.source] = tuple(found[s] for _, _, s in best)
+                shared[other] = shared.get(other, 0) + 1
+        shared.pop(me, None)
+        when = stamps[me]
+        best = sorted([(-n, abs(stamps[o] - when), articles[o].source, o) for o, n in shared.items()])[:count]
+        related[article.source] = tuple(articles[o] for _, _, _, o in best)
     return related
 
 
 def build_site(read: Sequence[Article], config: Config, strings: Strings, now: datetime, *,
-               drafts: bool = False, future: bool = False) -> Site:
-    """Pair translations, choose what is published, and derive every language's lists."""
+               drafts: bool = False, future: bool = False, memo: Any = None) -> Site:
+    """Pair translations, choose what is published, and derive every language's lists. `memo`
+    (a memo.RelatedMemo) gives back related articles found for the same lists before."""
     read = pair_translations(read, config)
     left_out: list[LeftOut] = []
     published: list[Article] = []
@@ -245,8 +264,8 @@ def build_site(read: Sequence[Article], config: Config, strings: Strings, now: d
             published.append(article)
     by_source = {a.source: a for a in read}
     names = {a.source: _tag_names_of(a, by_source, config, strings) for a in published}
-    editions = tuple(_edition(language, [a for a in published if a.lang == language.code], names, config, strings)
-                     for language in config.languages)
+    editions = tuple(_edition(language, [a for a in published if a.lang == language.code], names, config, strings,
+                              memo) for language in config.languages)
     stale = frozenset(a.source for a in read if a.translation_of and a.original_version
                       and a.original_version != by_source[a.key].text_version)
     return Site(config=config, now=now, editions=editions, versions=_by_key(published), read=_by_key(read),
@@ -318,7 +337,7 @@ def _with_slug(article: Article, slug: str, config: Config) -> Article:
 
 
 def _edition(language: Language, articles: list[Article], names: Mapping[str, tuple[str, ...]], config: Config,
-             strings: Strings) -> Edition:
+             strings: Strings, memo: Any = None) -> Edition:
     """One language's lists: order, tags, archives, pagers, neighbours and related articles."""
     published = sorted((a for a in articles if not a.is_page), key=lambda a: (a.date, a.source), reverse=True)
     pages = sorted((a for a in articles if a.is_page), key=lambda a: (a.title.lower(), a.source))
@@ -345,7 +364,7 @@ def _edition(language: Language, articles: list[Article], names: Mapping[str, tu
         tag_pagers={t.slug: paginate(t.articles, config.page_size, t.path) for t in tags},
         month_pagers={m.path: paginate(m.articles, config.archive_page_size, m.path)
                       for y in years for m in y.months},
-        newer=newer, older=older, related=_related(published, by_tag, slugs, config.related_count))
+        newer=newer, older=older, related=_related_remembered(published, by_tag, slugs, config.related_count, memo))
 
 
 def _tags(published: list[Article], names: Mapping[str, tuple[str, ...]], slugs: Mapping[str, tuple[str, ...]],

@@ -3,6 +3,7 @@ indices go to them and results come back."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -69,7 +70,10 @@ def _next_result(results: "multiprocessing.Queue", processes: list) -> tuple[int
 
 def _work(fn: Callable, items: Sequence, size: int, tasks: "multiprocessing.Queue",
           results: "multiprocessing.Queue") -> None:
-    """In a worker: take batch starts until told to stop, send back each batch's results."""
+    """In a worker: take batch starts until told to stop, send back each batch's results.
+    The cyclic collector runs here even when the parent paused it: converting and rendering
+    thousands of items leave cycles (Markdown's trees) that would otherwise pile up."""
+    gc.enable()
     while (start := tasks.get()) is not None:
         try:
             results.put((start, [fn(item) for item in items[start:start + size]], ""))

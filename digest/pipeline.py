@@ -32,6 +32,7 @@ from .i18n import Strings, load_strings
 from .inputs import build_time, bundle_files, static_files
 from .links import LinkFacts, Verdict, link_line, verify
 from .metadata import checked_images
+from .memo import RelatedMemo
 from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
@@ -94,6 +95,7 @@ class Kept:
     layouts: Layouts | None = None                # compiled layouts; dropped when a layout changes
     manifest: Manifest | None = None              # what the output folder holds
     planned: Planned | None = None                # the last site built, for the preview's quick update
+    related: RelatedMemo | None = None            # related articles by the lists they come from
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +238,12 @@ class Builder:
             self._scratch = tempfile.TemporaryDirectory(prefix="digest-images-")
         return Path(self._scratch.name)
 
+    def close(self) -> None:
+        """Remove this builder's scratch folder (images encoded with --no-cache), if any."""
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
     @property
     def workers(self) -> int:
         return self.options.workers or default_workers()
@@ -338,8 +346,12 @@ class Builder:
                 images = process_images(config, loaded.articles, self.workers, cache=self.image_cache(config))
                 loaded = Loaded(config, images.articles, loaded.warnings, loaded.converted)
             with timings.step("model"):
+                if self.kept.related is None:
+                    self.kept.related = RelatedMemo(config.cache_dir / "related.pickle" if self.options.use_cache
+                                                    else None)
                 site = build_site(loaded.articles, config, strings, build_time(self.options.now),
-                                  drafts=self.options.drafts, future=self.options.future)
+                                  drafts=self.options.drafts, future=self.options.future, memo=self.kept.related)
+                self.kept.related = self.kept.related.next()
                 if not site.articles:
                     raise SiteError.at("content", None, f"no article is published: all {len(site.left_out)} are "
                                                         "drafts or dated in the future (see --drafts and --future)")

@@ -58,6 +58,26 @@ def test_a_title_edit_reaches_every_list_that_shows_it(site: Path, tmp_path: Pat
             "2024/12/sample-consulate-extends-hours/index.html"} <= set(showing)
 
 
+def test_related_articles_follow_a_tag_edit_in_a_new_process_and_a_long_lived_builder(site: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Related articles are remembered by their lists (.cache/related.pickle): an edit of the
+    text keeps them, an edit of the tags finds them again, in both kinds of build."""
+    builder = Builder(site, BuildOptions(now=NOW))
+    builder.build()
+    assert (site / ".cache" / "related.pickle").is_file()
+    edit(site, ALPHA_SOURCE, "Thursday evenings", "Thursday and Friday evenings")
+    builder.build()
+    assert snapshot(site / "output") == fresh_build(site, tmp_path)
+    text = (site / ALPHA_SOURCE).read_text(encoding="utf-8")
+    tags = next(line for line in text.splitlines() if line.startswith("tags:"))
+    edit(site, ALPHA_SOURCE, tags, "tags: [consulates, remittances]")
+    builder.build()
+    assert snapshot(site / "output") == fresh_build(site, tmp_path)
+    edit(site, ALPHA_SOURCE, "tags: [consulates, remittances]", "tags: [family]")
+    build(site, BuildOptions(now=NOW))  # a new process: the memo from disk
+    assert snapshot(site / "output") == fresh_build(site, tmp_path)
+
+
 def test_a_corrupted_or_stale_cache_is_rebuilt(site: Path, tmp_path: Path) -> None:
     build(site, BuildOptions(now=NOW))
     expected = snapshot(site / "output")
