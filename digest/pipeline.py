@@ -213,10 +213,10 @@ class Builder:
         config = planned.loaded.config
         if config.search:
             pagefind_binary()  # missing: one line now, not after rendering the site
-        manifest = self._manifest(config)
-        previous = self._previous(manifest)
         pages = PageTap(planned.specs)
         with timings.step("render"):
+            manifest = self._manifest(config)  # what output/ holds, each file checked on disk
+            previous = self._previous(manifest)
             staged = stage(pages.tap(self._render(planned, previous)), self.output_dir, manifest)
         try:
             if config.search:
