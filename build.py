@@ -54,9 +54,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         for line in report.sizes():
             print(f"  {line}")
     if args.timings:
-        cpu = getattr(report.timings, "cpu", {})
         for step, seconds in report.timings.items():
-            print(f"  {step:<8} {seconds:8.3f} s   cpu {cpu.get(step, 0.0):8.3f} s")
+            print(f"  {step:<8} {seconds:8.3f} s   cpu {report.timings.cpu.get(step, 0.0):8.3f} s")
     return 0
 
 

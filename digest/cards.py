@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,6 +18,7 @@ from .config import Config
 from .content import Article
 from .encode import Generated
 from .errors import SiteError
+from .files import write_atomic
 from .i18n import Strings
 from .parallel import parallel_map
 
@@ -90,7 +90,6 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     font_key = hashlib.blake2b(b"".join(p.read_bytes()[:4096] for p in fonts), digest_size=8).hexdigest()
     jobs: dict[str, CardJob] = {}
     named: dict[str, tuple[str, str]] = {}
-    dates: dict[tuple[str, object], str] = {}  # many articles share a day: format each once
     site_jobs = {language.code: _job(f"site-{language.code}", font_key, "", "", language.title,
                                      language.description, "", language.rtl, language.code)
                  for language in config.languages}
@@ -99,32 +98,22 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
         if config.share_cards == "site" or (config.share_cards == "photos" and not article.lead_key):
             named[article.source] = (site_jobs[language.code].name, language.title)
             continue
-        day = (language.code, article.date)
-        if not article.is_page and day not in dates:
-            dates[day] = strings.long_date(language.code, article.date)
+        date = "" if article.is_page else strings.long_date(language.code, article.date)
         job = _job(article.slug, font_key, article.lead_key, article.lead_file, article.title, language.title,
-                   "" if article.is_page else dates[day], language.rtl, language.code)
+                   date, language.rtl, language.code)
         jobs[job.name] = job
         named[article.source] = (job.name, article.lead_alt or article.title)
     jobs.update((job.name, job) for job in site_jobs.values())
     site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
     todo = [j for j in jobs.values() if not (cache / _cached(j)).is_file()]
-    cache.mkdir(parents=True, exist_ok=True)
     # Each worker writes its cards into the cache itself: only names come back, so no card's
     # bytes wait in a pipe or in this process.
-    for _ in parallel_map(lambda j: _keep(cache / _cached(j), draw(j, fonts)), todo, workers, 8):
+    for _ in parallel_map(lambda j: write_atomic(cache / _cached(j), draw(j, fonts)), todo, workers, 8):
         pass
     files = {name: Generated("share card", None, str(cache / _cached(job)), f"card-{job.key}")
              for name, job in jobs.items()}
     return Cards(named, site_cards, files)
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Write one card into the cache atomically (a temp file, then a rename)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
 
 
 def _check_rtl_layout() -> None:

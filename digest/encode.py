@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+
+from .files import write_atomic
 
 ENCODER_VERSION = "1"  # bump when encoding changes what a key's files hold
 WIDTHS = (360, 480, 720, 1080)
@@ -151,7 +152,5 @@ def _save(image: Any, fmt: str, settings: ImageSettings, path: Path) -> None:
         image.save(out, "PNG", optimize=True)
     else:
         image.save(out, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(out.getvalue())
-    temp.replace(path)
+    write_atomic(path, out.getvalue())
 

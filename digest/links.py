@@ -60,13 +60,18 @@ def link_line(markdown: str, shown: str) -> int | None:
     return None
 
 
+def origin(base_url: str) -> str:
+    """'https://example.org' of 'https://example.org/digest/'."""
+    return base_url[:base_url.index("/", 8)]
+
+
 def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
     """(target file relative to the output root, fragment) for an internal link, else None."""
     if link.startswith(("data:", "mailto:", "tel:", "javascript:")):
         return None
     if link.startswith("#"):
         return "", link[1:]
-    if link.startswith(("http://", "https://", "//")) and not link.startswith(base_url[:base_url.index("/", 8)]):
+    if link.startswith(("http://", "https://", "//")) and not link.startswith(origin(base_url)):
         return None  # another host: not ours to check
     base = urlsplit(base_url)
     target = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
@@ -108,7 +113,7 @@ class LinkFinder:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self._host = base_url[:base_url.index("/", 8)] if base_url.count("/") > 2 else base_url
+        self._origin = origin(base_url)
         self._resolved: dict[str, tuple[str, str] | None] = {}
 
     def facts(self, page: str, content: bytes) -> LinkFacts:
@@ -151,7 +156,7 @@ class LinkFinder:
         return tuple(images), tuple(t for t in unweighed if t not in images)
 
     def _resolve(self, page: str, link: str) -> tuple[str, str] | None:
-        if link.startswith(("http:", "https:")) and not link.startswith(self._host):
+        if link.startswith(("http:", "https:")) and not link.startswith(self._origin):
             return resolve(self.base_url, page, link)  # another host: cheap, and not memoised
         # An address on this host, full or from the root, means the same from every page.
         key = link if link.startswith(("/", "http:", "https:")) else f"{page.rpartition('/')[0]}\0{link}"

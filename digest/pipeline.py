@@ -104,7 +104,7 @@ class BuildReport:
     planned: Planned
     write: WriteReport | None
     verdict: Verdict
-    timings: Mapping[str, float]
+    timings: Timings                 # seconds per step, and .cpu
     size: SiteSize | None = None     # the site's bytes per kind
 
     @property

@@ -50,14 +50,13 @@ class PageTap:
     def __init__(self, specs: Iterable[PageSpec]):
         self.language = {s.path: s.context.site.language for s in specs  # type: ignore[union-attr]
                          if s.template in INDEXED_TEMPLATES}
-        self.wanted = frozenset(self.language)
         self.keys: dict[str, str] = {}
         self.rendered: set[str] = set()   # rendered by this build (perhaps to the same bytes)
 
     def tap(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         """Every file, unchanged; the indexed ones are noted on the way."""
         for f in files:
-            if f.path in self.wanted:
+            if f.path in self.language:
                 self.keys[f.path] = f.key
                 if f.content is not None:
                     self.rendered.add(f.path)
@@ -91,8 +90,7 @@ def language_keys(tap: PageTap, staged: Staged, base_url: str, previous: Mapping
 
 def memory_warnings(specs: Iterable[PageSpec]) -> tuple[Problem, ...]:
     """A warning for each language whose index Pagefind would need more than MEMORY_WARNING_GB to build."""
-    counts = Counter(s.context.site.language for s in specs  # type: ignore[union-attr]
-                     if s.template in INDEXED_TEMPLATES)
+    counts = Counter(PageTap(specs).language.values())
     warnings = []
     for language, pages in sorted(counts.items()):
         gb = pages * PAGEFIND_KB_PER_PAGE / 1024 / 1024

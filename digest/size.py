@@ -21,16 +21,16 @@ def _advice(*parts: str) -> Callable[[Config], str]:
     return lambda config: "; ".join(part.format(c=config) for part in parts)
 
 
+_FEWER_LIST_PAGES = _advice("a larger page_size ({c.page_size} now) means fewer pages, each with its header and footer")
+
 # kind (PageSpec.kind) -> (what the table calls it, the site.yaml settings that cut it)
 KINDS: dict[str, tuple[str, Callable[[Config], str]]] = {
     "article": ("article pages", lambda config: _advice("related_count: 0 drops the {c.related_count} related "
                                                         "articles listed on each page")(config)
                 if config.related_count else ""),
     "page": ("plain pages", _advice()),
-    "front": ("front pages", _advice("a larger page_size ({c.page_size} now) means fewer pages, each with its "
-                                     "header and footer")),
-    "tag": ("tag pages", _advice("a larger page_size ({c.page_size} now) means fewer pages, each with its "
-                                 "header and footer")),
+    "front": ("front pages", _FEWER_LIST_PAGES),
+    "tag": ("tag pages", _FEWER_LIST_PAGES),
     "tag_feed": ("tag feeds", _advice("tag_feeds: N keeps feeds only for tags with N articles or more "
                                       "(false: none)", "a smaller feed_size ({c.feed_size} now)")),
     "feed": ("site feeds", _advice("a smaller feed_size ({c.feed_size} now)")),
