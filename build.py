@@ -23,12 +23,8 @@ def _build_options(args: argparse.Namespace):
 
 
 def _print_notes(report) -> None:
-    for line in warning_lines(report.warnings):
+    for line in report.notes():
         print(line, file=sys.stderr)
-    for left in report.site.left_out:
-        print(f"left out: {left.source}: {left.reason}", file=sys.stderr)
-    for article in report.site.to_review:
-        print(f"to review: {article.source}: {article.review}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -36,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     builder = Builder(Path(args.root).resolve(), _build_options(args))
     try:
-        report = builder.check() if args.command == "check" else builder.build()
+        report = builder.check() if args.command == "check" else builder.build_unless_unchanged()
     finally:
         builder.close()
     _print_notes(report)

@@ -257,8 +257,7 @@ def build_site(read: Sequence[Article], config: Config, strings: Strings, now: d
         if article.draft and not drafts:
             left_out.append(LeftOut(article.source, "draft (build with --drafts to include it)"))
         elif article.date > now and not future and not article.is_page:
-            left_out.append(LeftOut(article.source, f"dated in the future: {article.date.isoformat()} is after "
-                                                    f"{now.astimezone(config.tz).isoformat(timespec='minutes')} "
+            left_out.append(LeftOut(article.source, f"dated in the future: {article.date.isoformat()} "
                                                     "(build with --future to include it)"))
         else:
             published.append(article)

@@ -65,10 +65,14 @@ class Manifest:
 
     def __init__(self, cache_dir: Path | None, output_dir: Path):
         """With no cache_dir the manifest lives in memory only (a build with --no-cache)."""
-        name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = cache_dir / f"manifest-{name}.json" if cache_dir is not None else None
+        self.path = cache_dir / f"manifest-{self.name(output_dir)}.json" if cache_dir is not None else None
         self.output_dir = output_dir
         self.entries: dict[str, ManifestEntry] = self._load()
+
+    @staticmethod
+    def name(output_dir: Path) -> str:
+        """A short name for an output folder, for the files that describe it in the cache."""
+        return hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
 
     def _load(self) -> dict[str, ManifestEntry]:
         if self.path is None:

@@ -25,7 +25,7 @@ from typing import Iterator, Mapping
 
 from .config import Config, load_config
 from .content import Article
-from .errors import Problem, SiteError
+from .errors import Problem, SiteError, warning_lines
 from .i18n import Strings, load_strings
 from .inputs import build_time, bundle_files, static_files
 from .links import LinkFacts, Verdict, link_line, verify
@@ -36,10 +36,12 @@ from .output import Manifest, WriteReport, check_output_dir, commit, stage, stag
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
 from .render import Layouts, OutputFile, render_site
-from .cards import Cards, make_cards
+from . import stamp
+from .cards import Cards, find_fonts, make_cards
 from .images import ImagesDone, process_images
 from .search import PageTap, memory_warnings, pagefind_binary, search_files
 from .size import SiteSize, kinds_of, measure, size_table, size_warnings
+from .stamp import Unchanged
 from .steps import Timings, collector_paused, keep_from_collector
 from .sources import ArticleCache, SeenFile, read_articles
 from .translations import counts, table
@@ -142,8 +144,21 @@ class BuildReport:
             lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
         return lines
 
+    def notes(self) -> list[str]:
+        """The warnings, and the articles left out or to review, one line each."""
+        site = self.site
+        return (warning_lines(self.warnings) + [f"left out: {a.source}: {a.reason}" for a in site.left_out]
+                + [f"to review: {a.source}: {a.review}" for a in site.to_review])
+
     def summary(self) -> str:
         """One line: pages, articles, tags, links, what was written, time taken."""
+        line = self.facts()
+        if self.write is not None:
+            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
+        return line + f" in {sum(self.timings.values()):.2f} s"
+
+    def facts(self) -> str:
+        """The summary's part that describes the site: pages, articles, tags, links, images."""
         site = self.site
         line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
         if self.verdict.heaviest:
@@ -159,9 +174,7 @@ class BuildReport:
         if len(site.editions) > 1:
             found = counts(table(site))
             line += f"; translations: {found['missing']} missing, {found['stale']} stale"
-        if self.write is not None:
-            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
-        return line + f" in {sum(self.timings.values()):.2f} s"
+        return line
 
 
 class Builder:
@@ -197,10 +210,36 @@ class Builder:
     def workers(self) -> int:
         return self.options.workers or default_workers()
 
-    @collector_paused()
-    def build(self) -> BuildReport:
-        """Every step; the output folder changes only when every step succeeded."""
+    def build_unless_unchanged(self) -> BuildReport | Unchanged:
+        """A build, or nothing at all when every input and the output folder are exactly as the
+        last good build left them (see stamp.py): then its report, replayed."""
+        if not self.options.use_cache or self.kept.planned is not None:
+            return self.build()
         timings = Timings()
+        with timings.step("config"):
+            config = self.load_config()
+        with timings.step("stamp"):
+            path = config.cache_dir / f"stamp-{Manifest.name(self.output_dir)}.json"
+            options = (self.output_dir.resolve(), config.base_url, self.options.drafts, self.options.future)
+            inputs = stamp.inputs(config, options, find_fonts(config.root))
+            record = stamp.load(path)
+            now = build_time(self.options.now)
+            if stamp.holds(record, inputs, self.output_dir, now):
+                return Unchanged(record, timings)
+        report = self.build(timings)
+        if not inputs.racy:
+            assert self.kept.manifest is not None
+            entries = self.kept.manifest.entries
+            stamp.save(path, stamp.Record(
+                inputs.digest, {p: [e.size, e.mtime_ns] for p, e in entries.items()},
+                stamp.valid_until((a.date for a in report.planned.loaded.articles), now),
+                report.notes(), report.facts(), report.weights(), report.sizes()))
+        return report
+
+    @collector_paused()
+    def build(self, timings: Timings | None = None) -> BuildReport:
+        """Every step; the output folder changes only when every step succeeded."""
+        timings = timings if timings is not None else Timings()
         planned = self._plan(timings)
         try:
             return self._write(planned, timings)

@@ -1,0 +1,196 @@
+"""A build's stamp: what the last good build read and wrote, so that a build which would read
+the same inputs into the same output does nothing at all (`make`'s rule, kept strict).
+
+Nothing changed means: every file under content/, layouts/, static/ and fonts/, site.yaml, the
+engine's own files and its libraries' have the paths, sizes, times and inodes they had when
+the last build began; the options and the Python are the same; no article has come of age
+since (its date has not passed); and output/ holds the files that build wrote, with their sizes
+and times. Any doubt means a full build: a stamp is saved only after a good build,
+and never when an input changed so close to the build's start that its time could hide an edit."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from .config import Config
+from .files import write_atomic
+from .steps import Timings
+
+FORMAT = 1
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin")
+RACY_SECONDS = 2.0   # an input changed this close to the build's start may hide an edit (FAT keeps 2 s)
+ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """A digest of everything a build reads, and whether it can be trusted next time."""
+
+    digest: str
+    racy: bool           # a file was modified within RACY_SECONDS of the build's start: a write in
+                         # the same clock tick, after it was looked at, would leave its times as they were
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The last good build into one output folder: its inputs, its output, and what it printed."""
+
+    inputs: str
+    output: dict[str, list[int]]    # path -> [size, mtime_ns] of each file the build left in output/
+    valid_until: float | None       # the earliest date of an article left out for being in the future
+    notes: list[str] = field(default_factory=list)
+    facts: str = ""                 # the summary's first part: pages, articles, links, ...
+    weights: list[str] = field(default_factory=list)
+    sizes: list[str] = field(default_factory=list)
+
+
+def inputs(config: Config, options: Iterable[object], fonts: Iterable[Path] = ()) -> Inputs:
+    """The digest of a build's inputs, taken before any of them is read."""
+    started = time.time()
+    h = hashlib.blake2b(f"{FORMAT}\0{sys.version}\0{options!r}".encode(), digest_size=16)
+    h.update(repr([os.environ.get(name) for name in ENVIRONMENT]).encode())
+    newest = 0
+    folders = [config.content_dir, config.layouts_dir, config.static_dir, config.root / "fonts",
+               Path(__file__).parent] + [_package(name) for name in _libraries(config)]
+    for folder in folders:
+        h.update(b"\1" + str(folder).encode())
+        for line, mtime in _tree(folder):
+            h.update(line)
+            newest = max(newest, mtime)
+    for path in [config.root / "site.yaml", *fonts]:
+        line, mtime = _file(path)
+        h.update(line)
+        newest = max(newest, mtime)
+    return Inputs(h.hexdigest(), newest / 1e9 >= started - RACY_SECONDS)
+
+
+def output_intact(folder: Path, files: dict[str, list[int]]) -> bool:
+    """Whether each file the last build left in folder is there with its size and time. Files
+    put there by hand are no concern of ours: a build would leave them too."""
+    root = str(folder) + os.sep
+    for path, (size, mtime) in files.items():
+        try:
+            st = os.stat(root + path)
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return bool(files)
+
+
+def valid_until(dates: Iterable[datetime], now: datetime) -> float | None:
+    """When the first of these dates still to come passes, as a timestamp (None: never)."""
+    later = [d.timestamp() for d in dates if d > now]
+    return min(later) if later else None
+
+
+def load(path: Path | None) -> Record | None:
+    """The stamp stored at path, or None."""
+    if path is None:
+        return None
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.pop("format", None) != FORMAT:
+            return None
+        return Record(**stored)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save(path: Path | None, record: Record) -> None:
+    """Store the stamp of a good build."""
+    if path is not None:
+        write_atomic(path, json.dumps({"format": FORMAT, **asdict(record)}))
+
+
+def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: datetime) -> bool:
+    """Whether the last good build's stamp still describes the site and its output folder."""
+    if record is None or now_inputs.racy or record.inputs != now_inputs.digest:
+        return False
+    if record.valid_until is not None and now.timestamp() >= record.valid_until:
+        return False
+    return output_intact(output_dir, record.output)
+
+
+def _libraries(config: Config) -> list[str]:
+    """The libraries whose files decide the bytes: ours, and the Markdown extensions named."""
+    named = {name.split(".")[0] for name in config.markdown_extensions if "." in name}
+    return list(LIBRARIES) + sorted(named - {"markdown", "digest"})
+
+
+def _package(name: str) -> Path:
+    """Where an importable package's files are, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return Path("/nonexistent") / name
+    origin = Path(spec.origin)
+    return origin.parent if origin.name == "__init__.py" else origin
+
+
+def _tree(folder: Path) -> Iterable[tuple[bytes, int]]:
+    """(line, mtime_ns) for every file under folder (or folder itself, a file), in a fixed order."""
+    if folder.is_file():
+        yield _file(folder)
+        return
+    stack = [str(folder)]
+    while stack:
+        base = stack.pop()
+        try:
+            entries = sorted(os.scandir(base), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink() and entry.is_dir():
+                yield f"{entry.path}\0linked folder\n".encode(), time.time_ns()  # not followed: never trusted
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            yield (f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode(),
+                   st.st_mtime_ns)
+
+
+def _file(path: Path) -> tuple[bytes, int]:
+    """(line, mtime_ns) for one file, a missing file included."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path}\0missing\n".encode(), 0
+    return f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode(), st.st_mtime_ns
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """The report of a build that found nothing changed: the last good build's, replayed."""
+
+    record: Record
+    timings: Timings
+
+    def notes(self) -> list[str]:
+        return self.record.notes
+
+    def summary(self) -> str:
+        return f"{self.record.facts}; nothing changed since the last build in {sum(self.timings.values()):.2f} s"
+
+    def weights(self) -> list[str]:
+        return self.record.weights
+
+    def sizes(self) -> list[str]:
+        return self.record.sizes

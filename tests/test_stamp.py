@@ -1,0 +1,117 @@
+"""A build that finds every input and the output folder as the last good build left them does
+nothing; any change at all, or an article coming of age, means a full build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, REPO, SITE_YAML, snapshot, write_site
+from digest import stamp
+from digest.pipeline import Builder, BuildOptions, BuildReport
+from digest.stamp import Unchanged
+
+ALPHA_SOURCE = "content/2024/alpha.md"
+ALPHA_PAGE = "2024/11/examplecity-opens-a-legal-clinic/index.html"
+FUTURE_PAGE = "2025/02/a-scheduled-synthetic-note/index.html"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample site without search; files written a moment ago count as settled."""
+    monkeypatch.setattr(stamp, "RACY_SECONDS", 0.0)
+    return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")
+
+
+def run(site: Path, **options) -> BuildReport | Unchanged:
+    """One build as the command line runs it: a new builder, unless nothing changed."""
+    return Builder(site, BuildOptions(**{"now": NOW, **options})).build_unless_unchanged()
+
+
+def test_nothing_changed_means_nothing_done_and_the_same_report(site: Path) -> None:
+    first = run(site)
+    assert isinstance(first, BuildReport)
+    before = snapshot(site / "output")
+    second = run(site)
+    assert isinstance(second, Unchanged)
+    assert second.summary().startswith(first.facts() + "; nothing changed since the last build in ")
+    assert second.notes() == first.notes() and any("left out" in n for n in second.notes())
+    assert second.sizes() == first.sizes() and second.weights() == first.weights()
+    assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("change", ["same-size edit", "new layout", "static file", "site.yaml", "deleted page",
+                                    "page edited by hand", "other base url", "drafts"])
+def test_any_change_means_a_full_build(site: Path, change: str) -> None:
+    run(site)
+    options = {}
+    if change == "same-size edit":
+        source = site / ALPHA_SOURCE
+        source.write_text(source.read_text(encoding="utf-8").replace("Tuesdays", "Mondays."), encoding="utf-8")
+    elif change == "new layout":
+        (site / "layouts" / "unused.html").write_text("{{ 1 }}", encoding="utf-8")
+    elif change == "static file":
+        (site / "static" / "extra.txt").write_text("synthetic", encoding="utf-8")
+    elif change == "site.yaml":
+        (site / "site.yaml").write_text(SITE_YAML.replace("Sample Digest", "Sample Digests") + "search: false\n",
+                                        encoding="utf-8")
+    elif change == "deleted page":
+        (site / "output" / ALPHA_PAGE).unlink()
+    elif change == "page edited by hand":
+        (site / "output" / ALPHA_PAGE).write_text("tampered", encoding="utf-8")
+    elif change == "other base url":
+        options["base_url"] = "https://example.org/other/"
+    elif change == "drafts":
+        options["drafts"] = True
+    report = run(site, **options)
+    assert isinstance(report, BuildReport)
+    assert isinstance(run(site, **options), Unchanged)  # and the build after it has nothing to do
+    page = (site / "output" / ALPHA_PAGE).read_text(encoding="utf-8")
+    assert ("Mondays." in page) == (change == "same-size edit") and "tampered" not in page
+
+
+def test_a_file_put_in_output_by_hand_is_left_alone_as_a_build_would(site: Path) -> None:
+    run(site)
+    (site / "output" / ".git").mkdir()
+    (site / "output" / ".git" / "HEAD").write_text("synthetic", encoding="utf-8")
+    assert isinstance(run(site), Unchanged)
+    assert (site / "output" / ".git" / "HEAD").is_file()
+
+
+def test_an_article_coming_of_age_means_a_full_build(site: Path) -> None:
+    (site / "content/2025").mkdir(exist_ok=True)
+    (site / "content/2025/scheduled.md").write_text(
+        "---\ntitle: A scheduled synthetic note\ndate: 2025-02-02 08:00\n---\nSynthetic text.\n", encoding="utf-8")
+    run(site)
+    assert isinstance(run(site, now=NOW + timedelta(days=10)), Unchanged)
+    assert not (site / "output" / FUTURE_PAGE).exists()
+    report = run(site, now=NOW + timedelta(days=30))
+    assert isinstance(report, BuildReport) and (site / "output" / FUTURE_PAGE).is_file()
+
+
+def test_an_input_changed_as_the_build_began_is_never_trusted(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stamp, "RACY_SECONDS", 2.0)
+    source = site / ALPHA_SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more synthetic line.\n", encoding="utf-8")
+    assert isinstance(run(site), BuildReport)
+    assert isinstance(run(site), BuildReport)  # no stamp was saved: a same-tick edit could hide in it
+
+
+def test_the_command_line_says_nothing_changed(site: Path) -> None:
+    hour_ago = NOW.timestamp()  # any time well before this build starts
+    for path in site.rglob("*"):
+        os.utime(path, (hour_ago, hour_ago))  # settled files: the command line's own margin applies
+    lines = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site)], capture_output=True,
+                              text=True, env={**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))})
+        assert done.returncode == 0, done.stderr
+        lines.append(done.stdout)
+    assert "wrote" in lines[0] and "nothing changed since the last build" not in lines[0]
+    assert "nothing changed since the last build" in lines[1] and "wrote" not in lines[1]
