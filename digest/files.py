@@ -1,4 +1,5 @@
-"""Writing a file whole or not at all: a hidden temporary file beside it, then a rename."""
+"""Writing a file whole or not at all (a hidden temporary file beside it, then a rename), and
+when a file's times can be trusted to show that it changed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import os
 import threading
 from pathlib import Path
 from typing import IO, Iterator
+
+# A file modified this close to the moment its times were read may be written again in the same
+# clock tick, leaving its size (possibly) and times as they were: such times prove nothing (git
+# calls it "racily clean"). Most file systems tick every few milliseconds; FAT keeps 2 s.
+RACY_SECONDS = 2.0
 
 
 @contextlib.contextmanager
@@ -31,3 +37,13 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace `path` with `data` (text is written as UTF-8 with '\\n' line ends)."""
     with replacing(path, "wb" if isinstance(data, bytes) else "w") as handle:
         handle.write(data)
+
+
+def settled(stat: os.stat_result, looked_at: float) -> bool:
+    """Whether a file's times, read at `looked_at` (time.time()), would show any later write."""
+    return stat.st_mtime_ns / 1e9 < looked_at - RACY_SECONDS
+
+
+def stat_line(path: str, stat: os.stat_result) -> str:
+    """A file's path, size, times and inode: what any write or replacement of it changes."""
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"

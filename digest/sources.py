@@ -7,17 +7,19 @@ import functools
 import hashlib
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from .config import Config
 from .content import ReadResult, read_article
-from .files import replacing
+from .files import replacing, settled, stat_line
 from .parallel import parallel_map
 
 ENGINE_VERSION = "4"  # bump when a change in content.py alters what an article becomes
-CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-1"
+CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-2"
+STATS = "stats"  # the name of the cache's first record
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     missing: list[int] = []
     stamps: dict[str, tuple[int, int]] = {}
     settings = config.markdown_fingerprint()
+    looked_at = time.time()
     for path, source in find_sources(config):
         st = os.stat(path)
         stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
@@ -85,11 +88,20 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
             if known.result.article is not None:
                 cache.keep(known.result.article.digest)
             continue
-        with open(path, "rb") as f:
-            data = f.read()
-        digest = file_digest(source, data, settings)
+        line = stat_line(settings, st)
+        digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
+        data = None
+        if digest is None:
+            with open(path, "rb") as f:
+                data = f.read()
+            digest = file_digest(source, data, settings)
+            if settled(st, looked_at):
+                cache.remember(source, line, digest)
         cached = cache.get(digest)
         if cached is None:
+            if data is None:
+                with open(path, "rb") as f:
+                    data = f.read()
             missing.append(len(results))
             jobs.append((source, data, digest))
         results.append(cached)
@@ -116,10 +128,24 @@ class ArticleCache:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.stored: dict[str, tuple[bytes, bytes]] = _load(path) if path is not None else {}
+        self.stats: dict[str, tuple[str, str]] = {}   # source -> (stat_line, digest) of settled files
+        self.stored: dict[str, tuple[bytes, bytes]] = {}
+        if path is not None:
+            self.stats, self.stored = _load(path)
+        self.stats_on_disk = dict(self.stats)
         self.on_disk: set[str] = set(self.stored)
         self.fresh: dict[str, ReadResult] = {}
         self.used: set[str] = set()
+
+    def digest_of(self, source: str, line: str) -> str | None:
+        """The digest of a file last read with these settings and exactly these times, size and
+        inode (stat_line), or None."""
+        known = self.stats.get(source)
+        return known[1] if known is not None and known[0] == line else None
+
+    def remember(self, source: str, line: str, digest: str) -> None:
+        """Note a file's digest under its settled times, so the next build need not read it."""
+        self.stats[source] = (line, digest)
 
     def get(self, digest: str) -> ReadResult | None:
         """The cached result for a digest, or None when absent or damaged."""
@@ -145,11 +171,13 @@ class ArticleCache:
         used, self.used = self.used, set()
         self.stored = {d: e for d, e in self.stored.items() if d in used}
         self.fresh = {d: r for d, r in self.fresh.items() if d in used}
-        if self.path is None or used == self.on_disk:
+        self.stats = {source: known for source, known in self.stats.items() if known[1] in used}
+        if self.path is None or (used == self.on_disk and self.stats == self.stats_on_disk):
             return
         with replacing(self.path) as f:
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(CACHE_FORMAT)
+            pickle.dump(CACHE_FORMAT, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((STATS, self.stats), f, protocol=pickle.HIGHEST_PROTOCOL)  # its own memo: see below
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)  # clear_memo() is cheap while it is small
             for digest in sorted(used):
                 entry = self.stored.get(digest)
                 if entry is None:
@@ -157,7 +185,7 @@ class ArticleCache:
                     entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
                 pickler.dump((digest, *entry))
                 pickler.clear_memo()
-        self.on_disk = used
+        self.on_disk, self.stats_on_disk = used, dict(self.stats)
 
 
 def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
@@ -174,14 +202,18 @@ def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
     return result if isinstance(result, ReadResult) else None
 
 
-def _load(path: Path) -> dict[str, tuple[bytes, bytes]]:
-    """The stored entries, or none when the file is missing, damaged or from another version."""
+def _load(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[bytes, bytes]]]:
+    """The stored stats and entries, or none when the file is missing, damaged or from another version."""
+    stats: dict[str, tuple[str, str]] = {}
     entries: dict[str, tuple[bytes, bytes]] = {}
     try:
         with open(path, "rb") as f:
             unpickler = pickle.Unpickler(f)
             if unpickler.load() != CACHE_FORMAT:
-                return {}
+                return {}, {}
+            name, stats = unpickler.load()
+            if name != STATS or not isinstance(stats, dict):
+                return {}, {}
             while True:
                 try:
                     digest, checksum, blob = unpickler.load()
@@ -189,5 +221,5 @@ def _load(path: Path) -> dict[str, tuple[bytes, bytes]]:
                     break
                 entries[digest] = (checksum, blob)
     except Exception:  # missing, truncated or foreign: keep what was read, never fail the build
-        return entries
-    return entries
+        return stats, entries
+    return stats, entries

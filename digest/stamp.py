@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Config
-from .files import write_atomic
+from . import files
+from .files import stat_line, write_atomic
 from .steps import Timings
 
 FORMAT = 1
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin")
-RACY_SECONDS = 2.0   # an input changed this close to the build's start may hide an edit (FAT keeps 2 s)
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
 
 
@@ -36,8 +36,7 @@ class Inputs:
     """A digest of everything a build reads, and whether it can be trusted next time."""
 
     digest: str
-    racy: bool           # a file was modified within RACY_SECONDS of the build's start: a write in
-                         # the same clock tick, after it was looked at, would leave its times as they were
+    racy: bool           # some file's times could hide a later write (files.settled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,33 +57,33 @@ def inputs(config: Config, options: Iterable[object], fonts: Iterable[Path] = ()
     started = time.time()
     h = hashlib.blake2b(f"{FORMAT}\0{sys.version}\0{options!r}".encode(), digest_size=16)
     h.update(repr([os.environ.get(name) for name in ENVIRONMENT]).encode())
-    newest = 0
+    settled = True
     folders = [config.content_dir, config.layouts_dir, config.static_dir, config.root / "fonts",
                Path(__file__).parent] + [_package(name) for name in _libraries(config)]
     for folder in folders:
         h.update(b"\1" + str(folder).encode())
-        for line, mtime in _tree(folder):
+        for line, ok in _tree(folder, started):
             h.update(line)
-            newest = max(newest, mtime)
+            settled = settled and ok
     for path in [config.root / "site.yaml", *fonts]:
-        line, mtime = _file(path)
+        line, ok = _file(path, started)
         h.update(line)
-        newest = max(newest, mtime)
-    return Inputs(h.hexdigest(), newest / 1e9 >= started - RACY_SECONDS)
+        settled = settled and ok
+    return Inputs(h.hexdigest(), not settled)
 
 
-def output_intact(folder: Path, files: dict[str, list[int]]) -> bool:
+def output_intact(folder: Path, left: dict[str, list[int]]) -> bool:
     """Whether each file the last build left in folder is there with its size and time. Files
     put there by hand are no concern of ours: a build would leave them too."""
     root = str(folder) + os.sep
-    for path, (size, mtime) in files.items():
+    for path, (size, mtime) in left.items():
         try:
             st = os.stat(root + path)
         except OSError:
             return False
         if st.st_size != size or st.st_mtime_ns != mtime:
             return False
-    return bool(files)
+    return bool(left)
 
 
 def valid_until(dates: Iterable[datetime], now: datetime) -> float | None:
@@ -139,10 +138,10 @@ def _package(name: str) -> Path:
     return origin.parent if origin.name == "__init__.py" else origin
 
 
-def _tree(folder: Path) -> Iterable[tuple[bytes, int]]:
-    """(line, mtime_ns) for every file under folder (or folder itself, a file), in a fixed order."""
+def _tree(folder: Path, started: float) -> Iterable[tuple[bytes, bool]]:
+    """(line, settled) for every file under folder (or folder itself, a file), in a fixed order."""
     if folder.is_file():
-        yield _file(folder)
+        yield _file(folder, started)
         return
     stack = [str(folder)]
     while stack:
@@ -153,7 +152,7 @@ def _tree(folder: Path) -> Iterable[tuple[bytes, int]]:
             continue
         for entry in entries:
             if entry.is_symlink() and entry.is_dir():
-                yield f"{entry.path}\0linked folder\n".encode(), time.time_ns()  # not followed: never trusted
+                yield f"{entry.path}\0linked folder\n".encode(), False  # not followed: never settled
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
@@ -163,17 +162,16 @@ def _tree(folder: Path) -> Iterable[tuple[bytes, int]]:
                 st = entry.stat()
             except OSError:
                 continue
-            yield (f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode(),
-                   st.st_mtime_ns)
+            yield stat_line(entry.path, st).encode(), files.settled(st, started)
 
 
-def _file(path: Path) -> tuple[bytes, int]:
-    """(line, mtime_ns) for one file, a missing file included."""
+def _file(path: Path, started: float) -> tuple[bytes, bool]:
+    """(line, settled) for one file, a missing file included."""
     try:
         st = os.stat(path)
     except OSError:
-        return f"{path}\0missing\n".encode(), 0
-    return f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode(), st.st_mtime_ns
+        return f"{path}\0missing\n".encode(), True
+    return stat_line(str(path), st).encode(), files.settled(st, started)
 
 
 @dataclass(frozen=True, slots=True)

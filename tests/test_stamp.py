@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, REPO, SITE_YAML, snapshot, write_site
-from digest import stamp
+from digest import files
 from digest.pipeline import Builder, BuildOptions, BuildReport
 from digest.stamp import Unchanged
 
@@ -25,7 +25,7 @@ FUTURE_PAGE = "2025/02/a-scheduled-synthetic-note/index.html"
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample site without search; files written a moment ago count as settled."""
-    monkeypatch.setattr(stamp, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
     return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")
 
 
@@ -96,7 +96,7 @@ def test_an_article_coming_of_age_means_a_full_build(site: Path) -> None:
 
 
 def test_an_input_changed_as_the_build_began_is_never_trusted(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stamp, "RACY_SECONDS", 2.0)
+    monkeypatch.setattr(files, "RACY_SECONDS", 2.0)
     source = site / ALPHA_SOURCE
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more synthetic line.\n", encoding="utf-8")
     assert isinstance(run(site), BuildReport)
@@ -115,3 +115,14 @@ def test_the_command_line_says_nothing_changed(site: Path) -> None:
         lines.append(done.stdout)
     assert "wrote" in lines[0] and "nothing changed since the last build" not in lines[0]
     assert "nothing changed since the last build" in lines[1] and "wrote" not in lines[1]
+
+
+def test_an_edit_that_restores_its_file_time_is_still_read(site: Path) -> None:
+    run(site)
+    source = site / ALPHA_SOURCE
+    before = source.stat()
+    source.write_text(source.read_text(encoding="utf-8").replace("Tuesdays", "Mondays."), encoding="utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time: only ctime moved
+    report = run(site)
+    assert isinstance(report, BuildReport) and report.converted == 1
+    assert "Mondays." in (site / "output" / ALPHA_PAGE).read_text(encoding="utf-8")
