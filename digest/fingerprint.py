@@ -55,12 +55,13 @@ def data_key(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def page_key(template_key: str, context: Any, shared: dict[int, str]) -> str:
+def page_key(template_key: str, context: Any, shared: dict[int, str], shown: list[Article] | None = None) -> str:
     """A digest of everything a rendered page's bytes depend on.
 
-    `shared` memoises, by identity, the records that many pages show (site info, tag links)."""
+    `shared` memoises, by identity, the records that many pages show (site info, tag links);
+    `shown`, when given, receives every article the page shows."""
     out = [template_key]
-    _walk(context, out, shared)
+    _walk(context, out, shared, shown)
     return hashlib.blake2b("\x1f".join(out).encode(), digest_size=16).hexdigest()
 
 
@@ -70,30 +71,32 @@ def field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
-def _walk(value: Any, out: list[str], shared: dict[int, str]) -> None:
+def _walk(value: Any, out: list[str], shared: dict[int, str], shown: list[Article] | None) -> None:
     """Flatten a context into text."""
     kind = type(value)
     if kind is Article:
         out.append(value.digest)
+        if shown is not None:
+            shown.append(value)
     elif kind is str:
         out.append(value)
     elif kind is tuple or kind is list:
         out.append("[")
         for item in value:
-            _walk(item, out, shared)
+            _walk(item, out, shared, shown)
         out.append("]")
     elif kind is dict:
         out.append("{")
         for key in sorted(value):
             out.append(str(key))
-            _walk(value[key], out, shared)
+            _walk(value[key], out, shared, shown)
         out.append("}")
     elif kind is int or kind is bool or kind is float or value is None:
         out.append(repr(value))
     elif kind is datetime:
         out.append(value.isoformat())
     elif kind in _RECORDS or _is_record(kind):
-        out.append(_record(value, kind, shared))
+        out.append(_record(value, kind, shared, shown))
     else:
         raise TypeError(f"cannot fingerprint {kind.__name__} in a page context")
 
@@ -108,12 +111,12 @@ def _is_record(kind: type) -> bool:
     return False
 
 
-def _record(value: Any, kind: type, shared: dict[int, str]) -> str:
+def _record(value: Any, kind: type, shared: dict[int, str], shown: list[Article] | None) -> str:
     text = shared.get(id(value))
     if text is None:
         inner: list[str] = [kind.__name__, "("]
         for name in field_names(kind):
-            _walk(getattr(value, name), inner, shared)
+            _walk(getattr(value, name), inner, shared, shown)
         inner.append(")")
         text = "\x1e".join(inner)
         if kind is SiteInfo or kind is TagLink:

@@ -15,6 +15,7 @@ can reuse in one record, `Kept`, so `serve` rebuilds only what changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import tempfile
@@ -35,7 +36,8 @@ from .model import Site, build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
 from .plan import PageSpec, plan_site
-from .render import Layouts, OutputFile, render_site
+from .render import Layouts, OutputFile, page_keys, render_site
+from .replan import replan
 from . import stamp
 from .cards import Cards, find_fonts, make_cards
 from .images import ImagesDone, process_images
@@ -79,6 +81,9 @@ class Planned:
     specs: tuple[PageSpec, ...]
     images: ImagesDone | None = None
     cards: Cards | None = None
+    read: tuple[Article, ...] = ()                  # the articles as read, before the images step
+    keys: tuple[str, ...] | None = None             # each file's fingerprint, when already known
+    shows: dict[int, list[int]] | None = None       # id(article) -> the files that show it (a preview's)
 
     def origins(self) -> dict[str, str]:
         """Output path -> the source that asked for it, for messages."""
@@ -181,9 +186,12 @@ class Builder:
     """Runs the steps. One Builder serves a whole `serve` session: what it keeps lets a rebuild
     read, convert, render and write only what changed."""
 
-    def __init__(self, root: Path, options: BuildOptions):
+    def __init__(self, root: Path, options: BuildOptions, preview: bool = False):
+        """A preview's builder owns its output folder for its lifetime (the manifest stays in
+        memory) and notes which files show which article, so a text edit is planned quickly."""
         self.root = root
         self.options = options
+        self.preview = preview
         self.kept = Kept()
         self._scratch: tempfile.TemporaryDirectory | None = None
 
@@ -237,10 +245,11 @@ class Builder:
         return report
 
     @collector_paused()
-    def build(self, timings: Timings | None = None) -> BuildReport:
-        """Every step; the output folder changes only when every step succeeded."""
+    def build(self, timings: Timings | None = None, changed: frozenset[str] | None = None) -> BuildReport:
+        """Every step; the output folder changes only when every step succeeded. `changed`, when
+        known, names the inputs changed since the last build (paths relative to the root)."""
         timings = timings if timings is not None else Timings()
-        planned = self._plan(timings)
+        planned = self._plan(timings, changed)
         try:
             return self._write(planned, timings)
         except SiteError as exc:
@@ -256,6 +265,10 @@ class Builder:
         with timings.step("render"):
             manifest = self._manifest(config)  # what output/ holds, each file checked on disk
             previous = self._previous(manifest)
+            if planned.keys is None:
+                shows: dict[int, list[int]] | None = {} if self.preview else None
+                keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
+                planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
             staged = stage(pages.tap(self._render(planned, previous)), self.output_dir, manifest)
         try:
             if config.search:
@@ -318,7 +331,7 @@ class Builder:
 
     # ------------------------------------------------------------------ the steps
 
-    def _plan(self, timings: Timings) -> Planned:
+    def _plan(self, timings: Timings, changed: frozenset[str] | None = None) -> Planned:
         # What each step makes lives until the build ends: once made, it is frozen out of the
         # collector's sight (see keep_from_collector). What the last build froze is handed back
         # first, so a long `serve` session collects its garbage as before.
@@ -329,6 +342,12 @@ class Builder:
         with timings.step("read"):
             loaded = self._read(config)
         keep_from_collector()
+        if changed is not None:
+            with timings.step("replan"):
+                replanned = self._replan(loaded, strings, changed)
+            if replanned is not None:
+                return replanned
+        read = loaded.articles
         try:
             with timings.step("images"):
                 images = process_images(config, loaded.articles, self.workers, cache=self.image_cache(config))
@@ -354,7 +373,23 @@ class Builder:
             keep_from_collector()
         except SiteError as exc:
             raise SiteError(exc.problems, loaded.warnings) from None
-        return Planned(loaded, strings, site, specs, images, cards)
+        return Planned(loaded, strings, site, specs, images, cards, read)
+
+    def _replan(self, loaded: Loaded, strings: Strings, changed: frozenset[str]) -> Planned | None:
+        """The last plan with text edits swapped in (replan.py), when only articles' text changed."""
+        last = self.kept.planned
+        if (last is None or last.keys is None or last.shows is None or self.kept.layouts is None
+                or loaded.config is not last.loaded.config or strings.version != last.strings.version
+                or not all(path.startswith("content/") and path.endswith(".md") for path in changed)):
+            return None
+        layouts = self.layouts(loaded.config, strings)
+        done = replan(last.read, loaded.articles, last.site, last.loaded.articles, last.specs, last.keys,
+                      last.shows, build_time(self.options.now), lambda specs: page_keys(specs, layouts))
+        if done is None:
+            return None
+        return dataclasses.replace(last, loaded=Loaded(loaded.config, done.articles, loaded.warnings, loaded.converted),
+                                   strings=strings, specs=done.specs, read=loaded.articles, keys=done.keys,
+                                   shows=done.shows)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:
@@ -374,7 +409,8 @@ class Builder:
 
     def _manifest(self, config: Config) -> Manifest:
         if self.kept.manifest is None:
-            self.kept.manifest = Manifest(config.cache_dir if self.options.use_cache else None, self.output_dir)
+            stored = self.options.use_cache and not self.preview
+            self.kept.manifest = Manifest(config.cache_dir if stored else None, self.output_dir)
         return self.kept.manifest
 
     def _previous(self, manifest: Manifest) -> dict[str, str]:
@@ -389,7 +425,7 @@ class Builder:
         """Every file of the site, each image written checked for metadata on its way out."""
         config = planned.loaded.config
         return checked_images(render_site(list(planned.specs), self.layouts(config, planned.strings), previous,
-                                          config.base_url, self.workers), planned.origins())
+                                          config.base_url, self.workers, planned.keys), planned.origins())
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config

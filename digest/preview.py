@@ -68,7 +68,7 @@ class Preview:
         self.output = options.output
         self.log = log
         self.listeners: list[Listener] = list(listeners)
-        self.builder = Builder(root, options)
+        self.builder = Builder(root, options, preview=True)
         self.watcher = Watcher(root, log, polling)
         self.watcher.open()  # before the first build: no save is missed
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild")
@@ -148,7 +148,7 @@ class Preview:
         if EVERYTHING in sources or any(classify(s) == LAYOUT for s in sources):
             self.builder.reload_layouts()
         try:
-            report = self.builder.build()
+            report = self.builder.build(changed=None if EVERYTHING in sources else sources)
         except SiteError as exc:
             now = time.perf_counter()
             return Rebuild(sources, None, exc.problems, None, False, now - start, now)

@@ -8,11 +8,12 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import jinja2
 from jinja2 import pass_context
 
+from .content import Article
 from .errors import Problem, SiteError
 from .fingerprint import data_key, field_names, page_key
 from .fingerprint import template_keys as template_keys_of
@@ -160,22 +161,36 @@ class Layouts:
 
 # ---------------------------------------------------------------------------- rendering
 
-def page_keys(specs: list[PageSpec], layouts: Layouts) -> list[str]:
-    """Each planned file's fingerprint, in plan order."""
+def page_keys(specs: Sequence[PageSpec], layouts: Layouts, shows: dict[int, list[int]] | None = None) -> list[str]:
+    """Each planned file's fingerprint, in plan order; `shows`, when given, receives for each
+    article shown (by identity) the indexes of the files that show it."""
     templates = layouts.template_keys(specs)
     shared: dict[int, str] = {}
-    return [s.key or (data_key(s.data) if s.data is not None else page_key(templates[s.template], s.context, shared))
-            for s in specs]
+    if shows is None:
+        return [s.key or (data_key(s.data) if s.data is not None else page_key(templates[s.template], s.context,
+                                                                               shared)) for s in specs]
+    keys = []
+    for i, s in enumerate(specs):
+        if s.key or s.data is not None:
+            keys.append(s.key or data_key(s.data))  # type: ignore[arg-type]
+            continue
+        shown: list[Article] = []
+        keys.append(page_key(templates[s.template], s.context, shared, shown))
+        for article in shown:
+            at = shows.setdefault(id(article), [])
+            if not at or at[-1] != i:
+                at.append(i)
+    return keys
 
 
 def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, str], base_url: str,
-                workers: int = 1) -> Iterator[OutputFile]:
+                workers: int = 1, keys: Sequence[str] | None = None) -> Iterator[OutputFile]:
     """Render each planned file whose key changed since the previous build, in plan order.
 
     Files are yielded as they are made so a large site is never held in memory whole; with
     many pages, forked workers render and find links while the caller writes. The bytes are
     the same either way. Every template error is collected and raised once, after the last file."""
-    keys = page_keys(specs, layouts)
+    keys = page_keys(specs, layouts) if keys is None else keys
     finder = LinkFinder(base_url)
     todo = [spec for spec, key in zip(specs, keys)
             if previous.get(spec.path) != key and spec.data is None and not spec.file]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,78 @@ def test_the_build_after_a_quick_update_still_checks_that_page(site: Path, tmp_p
     assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
     report = builder.build()
     assert ALPHA_PAGE not in report.write.touched  # the quick update already wrote these bytes
+
+
+DELTA_SOURCE = "content/2023/delta.md"
+
+
+def preview_builder(site: Path, tmp_path: Path) -> Builder:
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"), preview=True)
+    builder.build()
+    return builder
+
+
+def append(site: Path, source: str, text: str) -> None:
+    with (site / source).open("a", encoding="utf-8") as f:
+        f.write(f"\n{text}\n")
+
+
+def test_a_text_edit_is_planned_quickly_and_built_as_a_fresh_build_would(site: Path, tmp_path: Path) -> None:
+    builder = preview_builder(site, tmp_path)
+    append(site, ALPHA_SOURCE, "A closing synthetic paragraph about the clinic.")
+    append(site, DELTA_SOURCE, "Another synthetic paragraph, for the older note.")
+    report = builder.build(changed=frozenset({ALPHA_SOURCE, DELTA_SOURCE}))
+    assert "replan" in report.timings and "model" not in report.timings
+    ours = snapshot(tmp_path / "preview")
+    assert b"A closing synthetic paragraph" in ours[ALPHA_PAGE] and b"A closing synthetic paragraph" in ours["feed.xml"]
+    assert ours == fresh_build(site, tmp_path)
+    append(site, ALPHA_SOURCE, "And a second closing paragraph.")  # the swapped-in article is edited again
+    assert "replan" in builder.build(changed=frozenset({ALPHA_SOURCE})).timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["summary", "title", "translated", "image", "unknown", "bundle file"])
+def test_an_edit_beyond_the_text_plans_the_site_again(site: Path, tmp_path: Path, change: str) -> None:
+    builder = preview_builder(site, tmp_path)
+    changed: frozenset[str] | None = frozenset({DELTA_SOURCE})
+    if change == "summary":  # alpha has no summary: its first paragraph is
+        edit(site, ALPHA_SOURCE, "offers free advice", "offers synthetic advice")
+        changed = frozenset({ALPHA_SOURCE})
+    elif change == "title":
+        edit(site, DELTA_SOURCE, "Older synthetic note", "Oldest synthetic note")
+    elif change == "translated":  # its Spanish version's staleness follows its text
+        append(site, "content/2024/beta.md", "More synthetic text.")
+        changed = frozenset({"content/2024/beta.md"})
+    elif change == "image":
+        from PIL import Image
+
+        Image.new("RGB", (64, 48), (40, 90, 160)).save(site / "content/2023/photo.png")
+        append(site, DELTA_SOURCE, "![A synthetic test image](photo.png)")
+    elif change == "unknown":
+        append(site, DELTA_SOURCE, "Synthetic text.")
+        changed = None
+    elif change == "bundle file":
+        append(site, DELTA_SOURCE, "Synthetic text.")
+        changed = frozenset({DELTA_SOURCE, "content/2023/notes.txt"})
+    report = builder.build(changed=changed)
+    assert "model" in report.timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+
+
+def test_after_a_failed_text_edit_the_next_one_is_still_right(site: Path, tmp_path: Path) -> None:
+    builder = preview_builder(site, tmp_path)
+    append(site, DELTA_SOURCE, "See [a missing page](../../../2099/01/nowhere/).")
+    with pytest.raises(SiteError):
+        builder.build(changed=frozenset({DELTA_SOURCE}))
+    edit(site, DELTA_SOURCE, "See [a missing page](../../../2099/01/nowhere/).", "A fixed synthetic line.")
+    assert "replan" in builder.build(changed=frozenset({DELTA_SOURCE})).timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+
+
+def test_an_article_coming_of_age_during_a_preview_plans_the_site_again(site: Path, tmp_path: Path) -> None:
+    builder = preview_builder(site, tmp_path)
+    builder.options = dataclasses.replace(builder.options, now=NOW + timedelta(days=30))
+    append(site, DELTA_SOURCE, "Synthetic text.")
+    report = builder.build(changed=frozenset({DELTA_SOURCE}))
+    assert "model" in report.timings
+    assert (tmp_path / "preview" / "2025/02/synthetic-future-notice/index.html").is_file()

@@ -196,13 +196,13 @@ def test_saves_during_a_rebuild_give_exactly_one_more_rebuild(site: Path, tmp_pa
         running, most = [0], [0]
         real_build = preview.builder.build
 
-        def held_build():  # a rebuild that lasts until the test lets it finish
+        def held_build(**options):  # a rebuild that lasts until the test lets it finish
             running[0] += 1
             most[0] = max(most[0], running[0])
             entered.set()
             release.wait(TIMEOUT)
             try:
-                return real_build()
+                return real_build(**options)
             finally:
                 running[0] -= 1
 
@@ -265,8 +265,8 @@ def test_a_save_during_the_first_build_is_rebuilt(site: Path, tmp_path: Path) ->
                       listeners=[rebuilds.append])
     real_build = preview.builder.build
 
-    def first_build():  # the save lands after the first build read the file
-        report = real_build()
+    def first_build(**options):  # the save lands after the first build read the file
+        report = real_build(**options)
         edit(site, ALPHA_SOURCE, "free advice", "free advice saved during the first build")
         return report
 
