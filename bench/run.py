@@ -105,6 +105,7 @@ class SizeResult:
     peers: dict[str, Samples]
     versions: dict[str, str] = field(default_factory=dict)
     serve_latency: float | None = None
+    serve_rebuild: float | None = None      # the whole site rebuilt after that save, from the server's log
     serve_measured: bool = False
     search_bytes: str = ""            # 'first / repeat' query in KB, or why it was not measured
     bilingual: Samples | None = None        # the same articles, each with a Spanish version
@@ -253,9 +254,14 @@ def _article_url(site_dir: Path, port: int, source: str) -> str:
     return f"http://127.0.0.1:{port}{config.base_path}{result.article.path}"
 
 
+REBUILT = re.compile(r"changed: (?:fixed; )?rebuilt in ([0-9.]+) s")
+
+
 def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: int = 5, settle: float = 2.0,
-                          jobs: int | None = None) -> float | None:
-    """Median seconds from saving an edited article to `serve` answering with its new text.
+                          jobs: int | None = None) -> tuple[float | None, float | None]:
+    """Median seconds from saving an edited article to `serve` answering with its new text, and
+    median seconds of the whole rebuild that follows (lists, feeds and related articles), as the
+    server's log states them ('... changed: rebuilt in 0.240 s').
 
     None when `build.py serve` does not answer within a minute or no edit ever shows."""
     if source is None:
@@ -271,7 +277,7 @@ def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: i
             deadline = time.monotonic() + SERVE_START_TIMEOUT
             while _fetch(url) is None:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    return None
+                    return None, None
                 time.sleep(0.1)
             time.sleep(settle)  # let the watcher settle after the first build
             latencies = []
@@ -285,9 +291,12 @@ def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: i
                         break
                     time.sleep(POLL_INTERVAL)
                 time.sleep(settle)  # the full rebuild that follows the quick update
-            return statistics.median(latencies) if latencies else None
         finally:
             _stop_server(server)
+        server_log.seek(0)
+        rebuilds = [float(s) for s in REBUILT.findall(server_log.read().decode("utf-8", "replace"))]
+        return (statistics.median(latencies) if latencies else None,
+                statistics.median(rebuilds) if rebuilds else None)
 
 
 def _stop_server(server: subprocess.Popen) -> None:
@@ -367,8 +376,9 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     if args.serve_latency and not result.ours.problem:
         result.serve_measured = True
         warm = result.ours.seconds.get("warm") or [1.0]
-        result.serve_latency = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)), jobs=args.jobs)
-        say(f"N={count}: serve latency {result.serve_latency}")
+        result.serve_latency, result.serve_rebuild = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)),
+                                                                           jobs=args.jobs)
+        say(f"N={count}: serve latency {result.serve_latency}, whole rebuild {result.serve_rebuild}")
     if args.search_bytes and not result.ours.problem:
         set_features(site, {"search": "true"})
         result.search_bytes = measure_search_bytes(site)
@@ -560,6 +570,9 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
         if result.serve_measured:
             shown = f"{result.serve_latency:.3f}" if result.serve_latency is not None else "no answer"
             rows.append(("serve: save to updated page (s)", shown, None, ["—"] * len(peers), [None] * len(peers)))
+            shown = f"{result.serve_rebuild:.3f}" if result.serve_rebuild is not None else "not logged"
+            rows.append(("serve: whole site rebuilt after a save (s)", shown, None, ["—"] * len(peers),
+                         [None] * len(peers)))
         for index, (label, shown, ours_value, peer_cells, peer_values) in enumerate(rows):
             # A failure is said once, in the first row; the rows below it show a dash.
             cells = [f"{result.articles:,}", label, _or_problem(ours.problem, shown, index)]

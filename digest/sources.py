@@ -10,7 +10,7 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import IO, Mapping
 
 from .config import Config
 from .content import ReadResult, read_article
@@ -19,7 +19,7 @@ from .parallel import parallel_map
 
 ENGINE_VERSION = "4"  # bump when a change in content.py alters what an article becomes
 CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-2"
-STATS = "stats"  # the name of the cache's first record
+STATS = "stats"  # the first item of a record of file stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +39,28 @@ class Reading:
     seen: Mapping[str, SeenFile]           # source -> stamp and result, for the next read
 
 
-def find_sources(config: Config) -> list[tuple[str, str]]:
-    """(path, path relative to the site root) of every article file under content/,
-    skipping hidden files and editors' temp files."""
-    root = str(config.content_dir)
+def find_sources(config: Config) -> list[tuple[str, str, os.stat_result]]:
+    """(path, path relative to the site root, stat) of every article file under content/,
+    skipping hidden files and editors' temp files, in order of the relative path."""
     prefix = len(str(config.root)) + 1
     found = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d == "_posts" or not d.startswith((".", "_", "#"))]  # Jekyll's posts: read
-        for name in names:
-            if name.endswith(".md") and not name.startswith((".", "_", "#")):
-                path = os.path.join(folder, name)
-                found.append((path, path[prefix:].replace(os.sep, "/")))
-    found.sort(key=lambda pair: pair[1])
+    folders = [str(config.content_dir)]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):  # as os.walk: a linked folder is not entered
+                if name == "_posts" or not name.startswith((".", "_", "#")):  # Jekyll's posts: read
+                    folders.append(entry.path)
+            elif name.endswith(".md") and not name.startswith((".", "_", "#")):
+                try:
+                    found.append((entry.path, entry.path[prefix:].replace(os.sep, "/"), entry.stat()))
+                except OSError:  # gone since the folder was listed
+                    continue
+    found.sort(key=lambda item: item[1])
     return found
 
 
@@ -79,8 +88,7 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     stamps: dict[str, tuple[int, int]] = {}
     settings = config.markdown_fingerprint()
     looked_at = time.time()
-    for path, source in find_sources(config):
-        st = os.stat(path)
+    for path, source, st in find_sources(config):
         stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
         known = seen.get(source)
         if known is not None and known.stamp == stamp:
@@ -130,8 +138,10 @@ class ArticleCache:
         self.path = path
         self.stats: dict[str, tuple[str, str]] = {}   # source -> (stat_line, digest) of settled files
         self.stored: dict[str, tuple[bytes, bytes]] = {}
+        self.identity = _identity(path) if path is not None else None   # the file as read, if read whole
         if path is not None:
-            self.stats, self.stored = _load(path)
+            self.stats, self.stored, whole = _load(path)
+            self.identity = self.identity if whole else None
         self.stats_on_disk = dict(self.stats)
         self.on_disk: set[str] = set(self.stored)
         self.fresh: dict[str, ReadResult] = {}
@@ -167,25 +177,53 @@ class ArticleCache:
         self.used.add(digest)
 
     def save(self) -> None:
-        """Write the entries this build used, dropping stale ones, when they differ from the file's."""
+        """Store the entries and file stats this build used. New ones are appended while the file
+        is the one this cache last read or wrote and holds few stale entries; else it is written
+        anew without them."""
         used, self.used = self.used, set()
         self.stored = {d: e for d, e in self.stored.items() if d in used}
         self.fresh = {d: r for d, r in self.fresh.items() if d in used}
         self.stats = {source: known for source, known in self.stats.items() if known[1] in used}
-        if self.path is None or (used == self.on_disk and self.stats == self.stats_on_disk):
+        if self.path is None:
             return
-        with replacing(self.path) as f:
-            pickle.dump(CACHE_FORMAT, f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump((STATS, self.stats), f, protocol=pickle.HIGHEST_PROTOCOL)  # its own memo: see below
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)  # clear_memo() is cheap while it is small
-            for digest in sorted(used):
-                entry = self.stored.get(digest)
-                if entry is None:
-                    blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
-                    entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
-                pickler.dump((digest, *entry))
-                pickler.clear_memo()
-        self.on_disk, self.stats_on_disk = used, dict(self.stats)
+        new = sorted(used - self.on_disk)
+        changed = {source: known for source, known in self.stats.items() if self.stats_on_disk.get(source) != known}
+        if not new and not changed:
+            return
+        if (self.identity is not None and self.identity == _identity(self.path)
+                and len(self.on_disk - used) <= max(256, len(used) // 4)):
+            with open(self.path, "ab") as f:
+                self._dump(f, new, changed)
+            self.on_disk |= set(new)
+        else:
+            with replacing(self.path) as f:
+                pickle.dump(CACHE_FORMAT, f, protocol=pickle.HIGHEST_PROTOCOL)
+                self._dump(f, sorted(used), self.stats)
+            self.on_disk = used
+        self.stats_on_disk.update(changed)
+        self.identity = _identity(self.path)
+
+    def _dump(self, f: IO[bytes], digests: list[str], stats: dict[str, tuple[str, str]]) -> None:
+        """Write these entries, then these stats, as records."""
+        pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+        for digest in digests:
+            entry = self.stored.get(digest)
+            if entry is None:
+                blob = pickle.dumps(self.fresh[digest], protocol=pickle.HIGHEST_PROTOCOL)
+                entry = (hashlib.blake2b(blob, digest_size=16).digest(), blob)
+            pickler.dump((digest, *entry))
+            pickler.clear_memo()  # cheap while the memo is small: the stats, with their own memo, go last
+        if stats:
+            pickle.dump((STATS, stats), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A file's size, time and inode: whether it is still the one last read or written."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
@@ -202,24 +240,27 @@ def _unpickle(entry: tuple[bytes, bytes] | None) -> ReadResult | None:
     return result if isinstance(result, ReadResult) else None
 
 
-def _load(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[bytes, bytes]]]:
-    """The stored stats and entries, or none when the file is missing, damaged or from another version."""
+def _load(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[bytes, bytes]], bool]:
+    """The stored stats and entries, or none when the file is missing, damaged or from another
+    version; and whether the file was read to its end. Records are entries (digest, checksum, blob) and stats (STATS, {source: known}),
+    later stats overriding earlier ones."""
     stats: dict[str, tuple[str, str]] = {}
     entries: dict[str, tuple[bytes, bytes]] = {}
     try:
         with open(path, "rb") as f:
             unpickler = pickle.Unpickler(f)
             if unpickler.load() != CACHE_FORMAT:
-                return {}, {}
-            name, stats = unpickler.load()
-            if name != STATS or not isinstance(stats, dict):
-                return {}, {}
+                return {}, {}, False
             while True:
                 try:
-                    digest, checksum, blob = unpickler.load()
+                    record = unpickler.load()
                 except EOFError:
                     break
-                entries[digest] = (checksum, blob)
+                if len(record) == 2 and record[0] == STATS:
+                    stats.update(record[1])
+                else:
+                    digest, checksum, blob = record
+                    entries[digest] = (checksum, blob)
     except Exception:  # missing, truncated or foreign: keep what was read, never fail the build
-        return stats, entries
-    return stats, entries
+        return stats, entries, False
+    return stats, entries, True

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
@@ -108,7 +108,8 @@ def load(path: Path | None) -> Record | None:
 def save(path: Path | None, record: Record) -> None:
     """Store the stamp of a good build."""
     if path is not None:
-        write_atomic(path, json.dumps({"format": FORMAT, **asdict(record)}))
+        fields = {name: getattr(record, name) for name in Record.__dataclass_fields__}  # asdict() copies deeply
+        write_atomic(path, json.dumps({"format": FORMAT, **fields}))
 
 
 def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: datetime) -> bool:

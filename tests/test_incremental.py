@@ -102,6 +102,27 @@ def test_a_corrupted_or_stale_cache_is_rebuilt(site: Path, tmp_path: Path) -> No
     assert build(site, BuildOptions(now=NOW)).converted == len(list((site / "content").rglob("*.md")))
 
 
+def test_an_edit_is_appended_to_the_cache_and_a_cut_off_append_is_mended(site: Path, tmp_path: Path) -> None:
+    build(site, BuildOptions(now=NOW))
+    cache = site / ".cache" / "articles.pickle"
+    before = cache.stat()
+    edit(site, ALPHA_SOURCE, "free advice", "free synthetic advice")
+    assert build(site, BuildOptions(now=NOW)).converted == 1
+    after = cache.stat()
+    assert after.st_ino == before.st_ino and after.st_size > before.st_size  # appended, not written anew
+    shutil.rmtree(site / "output")
+    assert build(site, BuildOptions(now=NOW)).converted == 0  # a new process finds the appended entry
+    edit(site, ALPHA_SOURCE, "free synthetic advice", "free synthetic advice again")
+    build(site, BuildOptions(now=NOW))
+    with open(cache, "r+b") as f:
+        f.truncate(cache.stat().st_size - 20)  # the last append was cut off
+    shutil.rmtree(site / "output")
+    assert build(site, BuildOptions(now=NOW)).converted == 1
+    assert cache.stat().st_ino != after.st_ino  # written anew, whole
+    assert build(site, BuildOptions(now=NOW)).converted == 0
+    assert snapshot(site / "output") == fresh_build(site, tmp_path)
+
+
 def test_output_edited_by_hand_is_repaired(site: Path) -> None:
     build(site, BuildOptions(now=NOW))
     expected = snapshot(site / "output")
