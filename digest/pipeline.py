@@ -11,7 +11,11 @@
     commit   staged files          -> output/             output.commit
 
 `check` runs the same steps up to verify and writes nothing. A Builder keeps what later builds
-can reuse in one record, `Kept`, so `serve` rebuilds only what changed."""
+can reuse in one record, `Kept`, so `serve` rebuilds only what changed. Three shortcuts, each
+giving what the full steps would:
+    stamp    the command line: nothing changed since the last good build -> nothing to do (stamp.py)
+    replan   the preview: only articles' text changed -> the last plan, those articles swapped in (replan.py)
+    search   the preview keeps its last index and makes it again when idle (refresh_search)"""
 
 from __future__ import annotations
 
@@ -22,32 +26,30 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
+from . import stamp
+from .cards import find_fonts, make_cards
 from .config import Config, load_config
-from .content import Article
-from .errors import Problem, SiteError, warning_lines
+from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
+from .images import process_images
 from .inputs import build_time, bundle_files, static_files
 from .links import LinkFacts, Verdict, link_line, verify
-from .metadata import checked_images
 from .memo import RelatedMemo
-from .model import Site, build_site
+from .metadata import checked_images
+from .model import build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
-from .plan import PageSpec, plan_site
+from .plan import SEARCH_BUNDLE, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
 from .replan import replan
-from . import stamp
-from .cards import Cards, find_fonts, make_cards
-from .images import ImagesDone, process_images
-from .search import PageTap, memory_warnings, pagefind_binary, search_files
-from .size import SiteSize, kinds_of, measure, size_table, size_warnings
+from .report import BuildReport, Loaded, Planned
+from .search import PageTap, kept_bundle, pagefind_binary, search_files
+from .size import kinds_of, measure
+from .sources import ArticleCache, SeenFile, read_articles
 from .stamp import Unchanged
 from .steps import Timings, collector_paused, keep_from_collector
-from .sources import ArticleCache, SeenFile, read_articles
-from .translations import counts, table
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,35 +61,6 @@ class BuildOptions:
     now: datetime | None = None     # default: SOURCE_DATE_EPOCH, else the clock
     workers: int | None = None      # default: every core
     use_cache: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """Settings and every article read, before anything is derived."""
-
-    config: Config
-    articles: tuple[Article, ...]
-    warnings: tuple[Problem, ...]
-    converted: int                  # files converted from Markdown (not from the cache)
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    """The site and every output file it needs: all that `check` validates before rendering."""
-
-    loaded: Loaded
-    strings: Strings
-    site: Site
-    specs: tuple[PageSpec, ...]
-    images: ImagesDone | None = None
-    cards: Cards | None = None
-    read: tuple[Article, ...] = ()                  # the articles as read, before the images step
-    keys: tuple[str, ...] | None = None             # each file's fingerprint, when already known
-    shows: dict[int, list[int]] | None = None       # id(article) -> the files that show it (a preview's)
-
-    def origins(self) -> dict[str, str]:
-        """Output path -> the source that asked for it, for messages."""
-        return {s.path: s.origin for s in self.specs}
 
 
 @dataclass(slots=True)
@@ -102,84 +75,7 @@ class Kept:
     manifest: Manifest | None = None              # what the output folder holds
     planned: Planned | None = None                # the last site built, for the preview's quick update
     related: RelatedMemo | None = None            # related articles by the lists they come from
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    """What a build did, for the one summary line and for tests."""
-
-    planned: Planned
-    write: WriteReport | None
-    verdict: Verdict
-    timings: Timings                 # seconds per step, and .cpu
-    size: SiteSize | None = None     # the site's bytes per kind
-
-    @property
-    def site(self) -> Site:
-        return self.planned.site
-
-    @property
-    def specs(self) -> tuple[PageSpec, ...]:
-        return self.planned.specs
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """What the articles' reading found, and the site's size when it nears its limit."""
-        config = self.planned.loaded.config
-        found = self.planned.loaded.warnings + (memory_warnings(self.planned.specs) if config.search else ())
-        return found if self.size is None else found + size_warnings(self.size, config)
-
-    def sizes(self) -> list[str]:
-        """The site's bytes and files per kind, heaviest first."""
-        return size_table(self.size) if self.size is not None else []
-
-    @property
-    def converted(self) -> int:
-        return self.planned.loaded.converted
-
-    @property
-    def pages(self) -> int:
-        return sum(1 for s in self.specs if s.path.endswith(".html"))
-
-    def weights(self) -> list[str]:
-        """The heaviest pages, each with the images a 360 px phone loads for it."""
-        lines = []
-        for weight, page in self.verdict.heaviest:
-            lines.append(f"{weight:6.1f} KB  {page}")
-            lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
-        return lines
-
-    def notes(self) -> list[str]:
-        """The warnings, and the articles left out or to review, one line each."""
-        site = self.site
-        return (warning_lines(self.warnings) + [f"left out: {a.source}: {a.reason}" for a in site.left_out]
-                + [f"to review: {a.source}: {a.review}" for a in site.to_review])
-
-    def summary(self) -> str:
-        """One line: pages, articles, tags, links, what was written, time taken."""
-        line = self.facts()
-        if self.write is not None:
-            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
-        return line + f" in {sum(self.timings.values()):.2f} s"
-
-    def facts(self) -> str:
-        """The summary's part that describes the site: pages, articles, tags, links, images."""
-        site = self.site
-        line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
-        if self.verdict.heaviest:
-            weight, page = self.verdict.heaviest[0]
-            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
-            images = self.verdict.images.get(page, ())
-            if images:
-                line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
-            line += ")"
-        images = self.planned.images
-        if images is not None and (images.encoded or images.reused):
-            line += f"; images: {images.encoded} encoded, {images.reused} reused"
-        if len(site.editions) > 1:
-            found = counts(table(site))
-            line += f"; translations: {found['missing']} missing, {found['stale']} stale"
-        return line
+    search_behind: bool = False                   # the preview kept an index older than its pages
 
 
 class Builder:
@@ -273,7 +169,11 @@ class Builder:
         try:
             if config.search:
                 with timings.step("search"):
-                    stage_more(staged, search_files(pages, staged, config.base_path, previous), manifest)
+                    # The preview keeps its last index, and indexes again when it is idle (refresh_search)
+                    later = self.preview and any(path.startswith(SEARCH_BUNDLE) for path in previous)
+                    stage_more(staged, kept_bundle(previous) if later else
+                               search_files(pages, staged, config.base_path, previous), manifest)
+                    self.kept.search_behind = later
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
                 size = measure(staged.facts, kinds_of(planned.specs), config.output_limit_mb)
@@ -300,6 +200,27 @@ class Builder:
         except SiteError as exc:
             raise SiteError(exc.problems, planned.loaded.warnings) from None
         return BuildReport(planned, None, verdict, timings, size)
+
+    def refresh_search(self, cancelled: Callable[[], bool] = lambda: False) -> WriteReport | None:
+        """Index the last site built again, if a preview build kept an older index; None when
+        there was nothing to do. Raises search.Cancelled when `cancelled` says stop."""
+        planned, manifest = self.kept.planned, self.kept.manifest
+        if not self.kept.search_behind or planned is None or manifest is None:
+            return None
+        config = planned.loaded.config
+        previous = manifest.keys()
+        pages = PageTap(planned.specs)
+        pages.keys = {path: previous[path] for path in pages.language if path in previous}
+        pages.rendered = set(pages.keys)  # the last index may be older than any page: compare their bytes
+        kept = [OutputFile(path, key, None) for path, key in previous.items() if not path.startswith(SEARCH_BUNDLE)]
+        staged = stage(kept, self.output_dir, manifest)
+        try:
+            stage_more(staged, search_files(pages, staged, config.base_path, previous, cancelled), manifest)
+            written = commit(staged, manifest)
+        finally:
+            staged.discard()
+        self.kept.search_behind = False
+        return written
 
     def load_config(self) -> Config:
         """site.yaml, read again only when it changed."""

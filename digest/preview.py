@@ -5,13 +5,16 @@
                                time), keeps the last good site, and tells its listeners
     listeners               -> a Rebuild record each: pages written, or the problems
 
-An edited article's page is rendered on its own first (`quick_update`), then the whole site.
-The preview owns the state the server shows: `problems` (the error page) and `base_path`.
+An edited article's page is rendered on its own first (`quick_update`), then the whole site;
+the search index, which takes Pagefind seconds, is made again only once no save has come for
+SEARCH_DELAY, and a new save stops it. The preview owns the state the server shows: `problems`
+(the error page) and `base_path`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,10 +34,13 @@ from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
 from .plan import Scope, address_book, article_spec, edition_of
 from .render import OutputFile, render_site
+from .search import Cancelled
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
 
 DEBOUNCE = 0.03  # seconds without a new change before a burst of saves is rebuilt
+SEARCH_DELAY = 1.0  # seconds without a save before the search index is made again (Pagefind takes
+                    # about 2 s for 1,000 articles: a rebuild never waits for it, a new save stops it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,8 @@ class Preview:
         self.warnings: frozenset[Problem] = frozenset()
         self.base_path = self._base_path()
         self.rebuilds = 0
+        self.search_timer: object | None = None    # the index is made again when nothing else is to do
+        self.stop_search = threading.Event()       # set by a new save: Pagefind stops, the rebuild goes first
 
     def subscribe(self, listener: Listener) -> None:
         """Call listener(Rebuild) on the event loop thread after every rebuild from now on."""
@@ -105,6 +113,10 @@ class Preview:
         The watcher already waited STEP without a change; the timer waits the rest."""
         assert self.loop is not None
         self.pending.update(paths)
+        self.stop_search.set()
+        if self.search_timer is not None:
+            self.loop.remove_timeout(self.search_timer)
+            self.search_timer = None
         if self.timer is not None:
             self.loop.remove_timeout(self.timer)
         self.timer = self.loop.call_later(max(DEBOUNCE - STEP, 0.0), self._settled)
@@ -121,9 +133,41 @@ class Preview:
 
     def _done(self, future: Future) -> None:
         self.running = None
-        self._apply(future.result())
+        outcome = future.result()
+        if outcome is not None:
+            self._apply(outcome)
         if self.pending and self.timer is None:
             self._settled()
+        elif not self.pending and self.timer is None and self.loop is not None and self.builder.kept.search_behind:
+            self.search_timer = self.loop.call_later(SEARCH_DELAY, self._search)
+
+    def _search(self) -> None:
+        """Index the site again on the rebuild thread, now that no save is waiting."""
+        self.search_timer = None
+        if self.running is not None or self.pending or self.loop is None:
+            return
+        loop = self.loop
+        self.stop_search.clear()
+        self.running = self.executor.submit(self._refresh)
+        self.running.add_done_callback(lambda future: loop.add_callback(self._done, future))
+
+    def _refresh(self) -> None:
+        """On the rebuild thread: the search index of the last site built; stopped by a new save."""
+        start = time.perf_counter()
+        try:
+            written = self.builder.refresh_search(self.stop_search.is_set)
+        except Cancelled:
+            return None
+        except SiteError as exc:
+            for line in error_lines(exc.problems):
+                self.log(line)
+            return None
+        except Exception:  # a bug: say so, keep serving the pages and the last index
+            self.log(traceback.format_exc().rstrip())
+            return None
+        if written is not None and written.written:
+            self.log(f"search index updated in {time.perf_counter() - start:.1f} s")
+        return None
 
     def _rebuild(self, sources: frozenset[str]) -> Rebuild:
         """On the rebuild thread: the edited pages first when that is safe, then the whole site."""
@@ -209,14 +253,17 @@ class Preview:
 
     def stop(self) -> None:
         """Stop watching and wait for a rebuild under way; on the event loop thread."""
-        if self.loop is not None and self.timer is not None:
-            self.loop.remove_timeout(self.timer)
-            self.timer = None
+        self.stop_search.set()
+        for name in ("timer", "search_timer"):
+            if self.loop is not None and getattr(self, name) is not None:
+                self.loop.remove_timeout(getattr(self, name))
+                setattr(self, name, None)
         self.watcher.close()
         self.executor.shutdown(wait=True)
 
     def close(self) -> None:
         """Release everything, including the engine's manifest of the private output folder."""
+        self.stop_search.set()
         self.watcher.close()
         self.executor.shutdown(wait=True)
         manifest = self.builder.manifest

@@ -17,9 +17,10 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .errors import Problem, SiteError
 from .fingerprint import data_key
@@ -110,10 +111,21 @@ def pagefind_version() -> str:
         return ""
 
 
-def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping[str, str]) -> list[OutputFile]:
+class Cancelled(Exception):
+    """The index was no longer wanted (the preview got a new save): Pagefind was stopped."""
+
+
+def kept_bundle(previous: Mapping[str, str]) -> list[OutputFile]:
+    """The last build's bundle, kept as it is (the preview indexes again when it is idle)."""
+    return [OutputFile(path, key, None) for path, key in sorted(previous.items()) if path.startswith(SEARCH_BUNDLE)]
+
+
+def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping[str, str],
+                 cancelled: Callable[[], bool] = lambda: False) -> list[OutputFile]:
     """The bundle's files. A language whose pages are those of the last bundle keeps its files
     (content None); any other is indexed again from its pages. The entry file, which names
-    each language's index, is the only file the languages share that changes with them."""
+    each language's index, is the only file the languages share that changes with them.
+    `cancelled` is asked while Pagefind runs: when it says yes, Pagefind is stopped (Cancelled)."""
     output_dir = staged.output_dir
     keys = language_keys(tap, staged, base_path, previous)
     entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
@@ -142,7 +154,7 @@ def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(staged, path) for path in sorted(tap.keys) if tap.language[path] == language}
-        bundle = split_chunks(run_pagefind(pages, near=output_dir.parent))
+        bundle = split_chunks(run_pagefind(pages, near=output_dir.parent, cancelled=cancelled))
         one = json.loads(bundle.pop(ENTRY))
         clash = sorted(set(one["languages"]) & set(entry["languages"]))
         if clash:
@@ -178,7 +190,8 @@ def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
     return entry
 
 
-def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None) -> dict[str, bytes]:
+def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None,
+                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
     """Index these pages (output path -> HTML, or the file that holds it) with the packaged
     Pagefind binary; its bundle's files by name. The binary reads a folder in one run: its
     Python API answers one page per tenth of a second, a minute and a half for a thousand
@@ -196,14 +209,37 @@ def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None) ->
                 _link_or_copy(content, target)
             else:
                 target.write_bytes(content)
-        run = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                             capture_output=True, text=True, timeout=600)
-        if run.returncode != 0:
-            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise SiteError.at("site.yaml", None, f"search: Pagefind failed (exit {run.returncode}: {detail[0]}); "
+        returncode, output = _run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
+                                  Path(folder) / "log", cancelled)
+        if returncode != 0:
+            detail = output.strip().splitlines()[-1:] or ["no output"]
+            raise SiteError.at("site.yaml", None, f"search: Pagefind failed (exit {returncode}: {detail[0]}); "
                                                   "set 'search: false' to build without search")
         return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
                 if p.is_file() and _kept(p.relative_to(bundle).as_posix())}
+
+
+def _run(command: list[str], log: Path, cancelled: Callable[[], bool], timeout: float = 600) -> tuple[int, str]:
+    """Run a command to its end (exit code and output), unless `cancelled` says stop first."""
+    if cancelled():
+        raise Cancelled()
+    with open(log, "w+b") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                returncode = process.wait(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled() or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    if cancelled():
+                        raise Cancelled() from None
+                    raise SiteError.at("site.yaml", None, f"search: Pagefind took more than {timeout:.0f} s; "
+                                                          "set 'search: false' to build without search") from None
+        out.seek(0)
+        return returncode, out.read().decode("utf-8", "replace")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from conftest import ARTICLES, NOW, REPO, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
-from digest.search import run_pagefind
+from digest.search import Cancelled, _run, run_pagefind
 from digest.search_chunks import _field_span, _items, _strings, _unpack, _words, split_chunks
 from test_quality import AXE_LEVEL_AA, axe_violations
 
@@ -129,7 +130,10 @@ def json_hash(entry: str, language: str) -> str:
 
 def read_bundle(site: Path) -> dict[str, bytes]:
     """The search bundle's files by name."""
-    folder = site / "output" / "pagefind"
+    return read_bundle_at(site / "output" / "pagefind")
+
+
+def read_bundle_at(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
@@ -210,19 +214,30 @@ def test_a_missing_binary_is_one_clear_line(site: Path, monkeypatch: pytest.Monk
     assert not (site / "output").exists()
 
 
-def test_the_preview_indexes_after_the_full_rebuild_not_before_the_page(site: Path, tmp_path: Path) -> None:
-    """`serve`: the edited page is written alone first; the index follows in the full rebuild."""
-    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"))
+def test_the_preview_indexes_after_the_pages_when_idle_and_stops_for_a_save(site: Path, tmp_path: Path) -> None:
+    """`serve`: the edited page is written alone first, then the whole site with the last index;
+    the index is made again afterwards (Preview does it when no save is waiting), and stops when
+    one comes, leaving the last index in place."""
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"), preview=True)
     builder.build()
     bundle = tmp_path / "preview" / "pagefind"
     before = {p.name for p in bundle.rglob("*")}
     source = site / "content/2024/alpha.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("free advice", "free advice on remittances"),
+    source.write_text(source.read_text(encoding="utf-8").replace("free advice", "free advice on zebracrossings"),
                       encoding="utf-8")
     assert quick_update(builder, ["content/2024/alpha.md"]) == [ALPHA + "index.html"]
     assert {p.name for p in bundle.rglob("*")} == before
-    report = builder.build()
-    assert report.timings["search"] > 0 and {p.name for p in bundle.rglob("*")} != before
+    builder.build(changed=frozenset({"content/2024/alpha.md"}))
+    assert {p.name for p in bundle.rglob("*")} == before and builder.kept.search_behind
+    with pytest.raises(Cancelled):
+        builder.refresh_search(lambda: True)
+    assert {p.name for p in bundle.rglob("*")} == before
+    assert not list(tmp_path.glob(".preview.staging-*")) and not list(tmp_path.glob(".digest-search-*"))
+    assert builder.refresh_search().written > 0 and not builder.kept.search_behind
+    assert {p.name for p in bundle.rglob("*")} != before
+    words = {word for data in words_by_language(read_bundle_at(bundle)).values() for word in data}
+    assert "zebracross" in words or "zebracrossing" in words
+    assert builder.refresh_search() is None  # nothing more to do
 
 
 def test_every_header_has_a_plain_get_form(site: Path) -> None:
@@ -326,3 +341,11 @@ def test_query_bytes_stay_within_budget_on_the_benchmark_site(browser: Any, benc
         assert first.total <= FIRST_QUERY_KB * 1024, (kind, first.files)
         assert repeat.total <= REPEAT_QUERY_KB * 1024, (kind, repeat.files)
         assert not [url for url in {**first.files, **repeat.files} if url.endswith(".pf_filter")]  # no filter asked
+
+
+def test_a_cancelled_run_stops_its_process_at_once(tmp_path: Path) -> None:
+    start = time.monotonic()
+    with pytest.raises(Cancelled):
+        _run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "log",
+             lambda: time.monotonic() - start > 0.3)
+    assert time.monotonic() - start < 5

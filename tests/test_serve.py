@@ -636,3 +636,18 @@ def test_the_browser_lands_on_the_base_path(server: Server, page) -> None:
     page.goto(f"http://127.0.0.1:{server.port}/")
     assert page.url == server.url()
     see(page, "Sample Digest", ".site-title")
+
+
+def test_the_search_index_follows_a_save_once_the_preview_is_idle(site: Path, tmp_path: Path) -> None:
+    rebuilds: list[Rebuild] = []
+    logged: list[str] = []
+    bundle = tmp_path / "preview" / "pagefind"
+    with running_preview(site, BuildOptions(now=NOW, output=tmp_path / "preview"), logged.append,
+                         rebuilds.append) as preview:
+        before = {p.name for p in bundle.rglob("*")}
+        edit(site, ALPHA_SOURCE, "free advice", "free advice on zebracrossings")
+        wait_until(lambda: after_first(rebuilds), "the rebuild")
+        assert after_first(rebuilds)[0].report.timings["search"] < 1.0  # the last index, kept as it was
+        wait_until(lambda: {p.name for p in bundle.rglob("*")} != before, "the index made again")
+        wait_until(lambda: not preview.builder.kept.search_behind, "the index to be current")
+    assert any(line.startswith("search index updated in ") for line in logged)

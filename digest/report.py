@@ -1,0 +1,128 @@
+"""What the pipeline hands on: the articles read (`Loaded`), the site planned (`Planned`), and
+the report of a build (`BuildReport`): what it did, for the one summary line and for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cards import Cards
+from .config import Config
+from .content import Article
+from .errors import Problem, warning_lines
+from .i18n import Strings
+from .images import ImagesDone
+from .links import Verdict
+from .model import Site
+from .output import WriteReport
+from .plan import PageSpec
+from .search import memory_warnings
+from .size import SiteSize, size_table, size_warnings
+from .steps import Timings
+from .translations import counts, table
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Settings and every article read, before anything is derived."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    warnings: tuple[Problem, ...]
+    converted: int                  # files converted from Markdown (not from the cache)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The site and every output file it needs: all that `check` validates before rendering."""
+
+    loaded: Loaded
+    strings: Strings
+    site: Site
+    specs: tuple[PageSpec, ...]
+    images: ImagesDone | None = None
+    cards: Cards | None = None
+    read: tuple[Article, ...] = ()                  # the articles as read, before the images step
+    keys: tuple[str, ...] | None = None             # each file's fingerprint, when already known
+    shows: dict[int, list[int]] | None = None       # id(article) -> the files that show it (a preview's)
+
+    def origins(self) -> dict[str, str]:
+        """Output path -> the source that asked for it, for messages."""
+        return {s.path: s.origin for s in self.specs}
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the one summary line and for tests."""
+
+    planned: Planned
+    write: WriteReport | None
+    verdict: Verdict
+    timings: Timings                 # seconds per step, and .cpu
+    size: SiteSize | None = None     # the site's bytes per kind
+
+    @property
+    def site(self) -> Site:
+        return self.planned.site
+
+    @property
+    def specs(self) -> tuple[PageSpec, ...]:
+        return self.planned.specs
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """What the articles' reading found, and the site's size when it nears its limit."""
+        config = self.planned.loaded.config
+        found = self.planned.loaded.warnings + (memory_warnings(self.planned.specs) if config.search else ())
+        return found if self.size is None else found + size_warnings(self.size, config)
+
+    def sizes(self) -> list[str]:
+        """The site's bytes and files per kind, heaviest first."""
+        return size_table(self.size) if self.size is not None else []
+
+    @property
+    def converted(self) -> int:
+        return self.planned.loaded.converted
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for s in self.specs if s.path.endswith(".html"))
+
+    def weights(self) -> list[str]:
+        """The heaviest pages, each with the images a 360 px phone loads for it."""
+        lines = []
+        for weight, page in self.verdict.heaviest:
+            lines.append(f"{weight:6.1f} KB  {page}")
+            lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
+        return lines
+
+    def notes(self) -> list[str]:
+        """The warnings, and the articles left out or to review, one line each."""
+        site = self.site
+        return (warning_lines(self.warnings) + [f"left out: {a.source}: {a.reason}" for a in site.left_out]
+                + [f"to review: {a.source}: {a.review}" for a in site.to_review])
+
+    def summary(self) -> str:
+        """One line: pages, articles, tags, links, what was written, time taken."""
+        line = self.facts()
+        if self.write is not None:
+            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
+        return line + f" in {sum(self.timings.values()):.2f} s"
+
+    def facts(self) -> str:
+        """The summary's part that describes the site: pages, articles, tags, links, images."""
+        site = self.site
+        line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
+        if self.verdict.heaviest:
+            weight, page = self.verdict.heaviest[0]
+            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
+            images = self.verdict.images.get(page, ())
+            if images:
+                line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
+            line += ")"
+        images = self.planned.images
+        if images is not None and (images.encoded or images.reused):
+            line += f"; images: {images.encoded} encoded, {images.reused} reused"
+        if len(site.editions) > 1:
+            found = counts(table(site))
+            line += f"; translations: {found['missing']} missing, {found['stale']} stale"
+        return line
