@@ -34,6 +34,7 @@ from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
 from .plan import Scope, address_book, article_spec, edition_of
 from .render import OutputFile, render_site
+from .replan import text_edits
 from .search import Cancelled
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
@@ -276,7 +277,8 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
 
     The edited page is on disk in milliseconds; the full rebuild that follows brings lists,
     feeds and neighbours up to date. Returns the pages written; anything it cannot do safely
-    (a new, moved or broken file) it leaves to the rebuild."""
+    (a new, moved or broken file) it leaves to the rebuild, and so an edit of the text alone,
+    which a preview's rebuild plans as quickly."""
     kept = builder.kept
     if kept.planned is None or kept.manifest is None:
         return []
@@ -295,6 +297,8 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             continue
         if kept.cache is not None:
             kept.cache.put(new.digest, result)
+        if kept.planned.shows is not None and text_edits((before,), (new,), site.read) is not None:
+            continue  # only its text changed: the full rebuild that follows is as quick (replan.py)
         try:
             cache = builder.image_cache(config)
             images = process_images(config, (new,), 1, {a.source: a for a in kept.planned.loaded.articles}, cache)

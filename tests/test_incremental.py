@@ -238,3 +238,11 @@ def test_an_article_coming_of_age_during_a_preview_plans_the_site_again(site: Pa
     report = builder.build(changed=frozenset({DELTA_SOURCE}))
     assert "model" in report.timings
     assert (tmp_path / "preview" / "2025/02/synthetic-future-notice/index.html").is_file()
+
+
+def test_the_preview_leaves_a_text_edit_to_its_quick_rebuild(site: Path, tmp_path: Path) -> None:
+    builder = preview_builder(site, tmp_path)
+    append(site, DELTA_SOURCE, "A synthetic paragraph at the end.")
+    assert quick_update(builder, [DELTA_SOURCE]) == []  # the rebuild plans it as quickly, lists and feeds too
+    edit(site, DELTA_SOURCE, "An older synthetic paragraph", "An older, synthetic paragraph")  # its summary
+    assert quick_update(builder, [DELTA_SOURCE]) == ["2023/05/older-synthetic-note/index.html"]
