@@ -73,7 +73,7 @@ class Kept:
     seen: Mapping[str, SeenFile] = field(default_factory=dict)   # content files unchanged since read
     layouts: Layouts | None = None                # compiled layouts; dropped when a layout changes
     manifest: Manifest | None = None              # what the output folder holds
-    planned: Planned | None = None                # the last site built, for the preview's quick update
+    planned: Planned | None = None                # the last site built: the preview replans and updates from it
     related: RelatedMemo | None = None            # related articles by the lists they come from
     search_behind: bool = False                   # the preview kept an index older than its pages
 
@@ -136,7 +136,7 @@ class Builder:
             entries = self.kept.manifest.entries
             stamp.save(path, stamp.Record(
                 inputs.digest, {p: [e.size, e.mtime_ns] for p, e in entries.items()},
-                stamp.valid_until((a.date for a in report.planned.loaded.articles), now),
+                *stamp.window((a.date for a in report.planned.loaded.articles), now),
                 report.notes(), report.facts(), report.weights(), report.sizes()))
         return report
 

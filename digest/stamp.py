@@ -26,7 +26,7 @@ from . import files
 from .files import stat_line, write_atomic
 from .steps import Timings
 
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin")
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
 
@@ -45,7 +45,9 @@ class Record:
 
     inputs: str
     output: dict[str, list[int]]    # path -> [size, mtime_ns] of each file the build left in output/
-    valid_until: float | None       # the earliest date of an article left out for being in the future
+    valid_from: float | None        # the latest date of an article it published, as a timestamp
+    valid_until: float | None       # the earliest date of an article still to come: before 'now' moves
+                                    # past either, a build would publish other articles
     notes: list[str] = field(default_factory=list)
     facts: str = ""                 # the summary's first part: pages, articles, links, ...
     weights: list[str] = field(default_factory=list)
@@ -86,10 +88,12 @@ def output_intact(folder: Path, left: dict[str, list[int]]) -> bool:
     return bool(left)
 
 
-def valid_until(dates: Iterable[datetime], now: datetime) -> float | None:
-    """When the first of these dates still to come passes, as a timestamp (None: never)."""
-    later = [d.timestamp() for d in dates if d > now]
-    return min(later) if later else None
+def window(dates: Iterable[datetime], now: datetime) -> tuple[float | None, float | None]:
+    """(the latest of these dates not after now, the earliest after it), as timestamps: while
+    'now' stays between them, the same articles are published (None: no such date)."""
+    stamp = now.timestamp()
+    times = [d.timestamp() for d in dates]
+    return max((t for t in times if t <= stamp), default=None), min((t for t in times if t > stamp), default=None)
 
 
 def load(path: Path | None) -> Record | None:
@@ -116,8 +120,10 @@ def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: date
     """Whether the last good build's stamp still describes the site and its output folder."""
     if record is None or now_inputs.racy or record.inputs != now_inputs.digest:
         return False
-    if record.valid_until is not None and now.timestamp() >= record.valid_until:
-        return False
+    moment = now.timestamp()
+    if (record.valid_from is not None and moment < record.valid_from
+            or record.valid_until is not None and moment >= record.valid_until):
+        return False  # 'now' moved past an article's date (or back before one: SOURCE_DATE_EPOCH)
     return output_intact(output_dir, record.output)
 
 

@@ -93,6 +93,9 @@ def test_an_article_coming_of_age_means_a_full_build(site: Path) -> None:
     assert not (site / "output" / FUTURE_PAGE).exists()
     report = run(site, now=NOW + timedelta(days=30))
     assert isinstance(report, BuildReport) and (site / "output" / FUTURE_PAGE).is_file()
+    assert isinstance(run(site, now=NOW + timedelta(days=31)), Unchanged)
+    report = run(site, now=NOW)  # back before its date (SOURCE_DATE_EPOCH): it is left out again
+    assert isinstance(report, BuildReport) and not (site / "output" / FUTURE_PAGE).exists()
 
 
 def test_an_input_changed_as_the_build_began_is_never_trusted(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
