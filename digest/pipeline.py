@@ -169,11 +169,10 @@ class Builder:
         try:
             if config.search:
                 with timings.step("search"):
-                    # The preview keeps its last index, and indexes again when it is idle (refresh_search)
-                    later = self.preview and any(path.startswith(SEARCH_BUNDLE) for path in previous)
-                    stage_more(staged, kept_bundle(previous) if later else
+                    # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
+                    stage_more(staged, kept_bundle(previous) if self.preview else
                                search_files(pages, staged, config.base_path, previous), manifest)
-                    self.kept.search_behind = later
+                    self.kept.search_behind = self.preview
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
                 size = measure(staged.facts, kinds_of(planned.specs), config.output_limit_mb)

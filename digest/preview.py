@@ -105,9 +105,11 @@ class Preview:
         self._apply(self._build(frozenset({EVERYTHING}), time.perf_counter()))
 
     def start(self, loop: IOLoop) -> None:
-        """Start reacting to changes on this event loop."""
+        """Start reacting to changes on this event loop (and index the first build's pages)."""
         self.loop = loop
         self.watcher.start(loop, self.changed)
+        if self.builder.kept.search_behind:
+            self.search_timer = loop.call_later(0, self._search)
 
     def changed(self, paths: Iterable[str]) -> None:
         """Note changed inputs and (re)start the quiet-period timer; on the event loop thread.

@@ -221,6 +221,8 @@ def test_the_preview_indexes_after_the_pages_when_idle_and_stops_for_a_save(site
     builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"), preview=True)
     builder.build()
     bundle = tmp_path / "preview" / "pagefind"
+    assert not bundle.exists() and builder.kept.search_behind  # the first pages come before the first index
+    assert builder.refresh_search().written > 0
     before = {p.name for p in bundle.rglob("*")}
     source = site / "content/2024/alpha.md"
     source.write_text(source.read_text(encoding="utf-8").replace("free advice", "free advice on zebracrossings"),

@@ -644,7 +644,9 @@ def test_the_search_index_follows_a_save_once_the_preview_is_idle(site: Path, tm
     bundle = tmp_path / "preview" / "pagefind"
     with running_preview(site, BuildOptions(now=NOW, output=tmp_path / "preview"), logged.append,
                          rebuilds.append) as preview:
+        wait_until(lambda: not preview.builder.kept.search_behind, "the first index, after the first pages")
         before = {p.name for p in bundle.rglob("*")}
+        assert before
         edit(site, ALPHA_SOURCE, "free advice", "free advice on zebracrossings")
         wait_until(lambda: after_first(rebuilds), "the rebuild")
         assert after_first(rebuilds)[0].report.timings["search"] < 1.0  # the last index, kept as it was
