@@ -73,6 +73,13 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
         return "", link[1:]
     if link.startswith(("http://", "https://", "//")) and not link.startswith(origin(base_url)):
         return None  # another host: not ours to check
+    plain = _plain_path(base_url, link)
+    if plain is not None:  # no urljoin needed: the same answer, a tenth of the time
+        base_path = base_url[len(origin(base_url)):]
+        if not plain.startswith(base_path):
+            return None if link[0] != "/" else (OUTSIDE + plain, "")
+        relative = plain[len(base_path):]
+        return (relative + "index.html" if relative == "" or relative.endswith("/") else relative), ""
     base = urlsplit(base_url)
     target = urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
     if target.scheme not in ("http", "https") or target.netloc != base.netloc:
@@ -85,6 +92,22 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
     return relative, target.fragment
+
+
+def _plain_path(base_url: str, link: str) -> str | None:
+    """The path of a link from the root ('/digest/x/') or on this site's origin
+    ('https://example.org/digest/x/') that needs no resolving: no dot segment, query, fragment,
+    escape or backslash; else None."""
+    if link.startswith(("http://", "https://")):
+        host = origin(base_url)
+        if not link.startswith(host) or link[len(host):len(host) + 1] != "/":
+            return None
+        link = link[len(host):]
+    elif not link.startswith("/") or link.startswith("//"):
+        return None
+    if any(c in link for c in "?#%\\") or "/." in link or "//" in link:
+        return None
+    return link
 
 
 @dataclass(frozen=True, slots=True)

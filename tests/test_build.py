@@ -250,3 +250,33 @@ def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
     assert "&#109;&#97;&#105;&#108;&#116;&#111;&#58;" in page  # Markdown writes mailto: as entities
     assert "/nowhere/" in page and "missing.png" in page and 'class="footnote-backref"' in page
     assert report.verdict.problems == () and report.verdict.checked > 0
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/digest/", "https://example.org/", "http://localhost:8000/x/y/"])
+def test_plain_links_resolve_as_urljoin_resolves_them(base_url: str) -> None:
+    """links.resolve answers links from the root and on the site's own origin without urljoin;
+    the answer is the one urljoin gives, for every kind of link it might be tempted by."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from digest.links import OUTSIDE, origin, resolve
+
+    def by_urljoin(page: str, link: str) -> tuple[str, str] | None:
+        if link.startswith(("http://", "https://", "//")) and not link.startswith(origin(base_url)):
+            return None
+        base, target = urlsplit(base_url), urlsplit(urljoin(base_url + page.removesuffix("index.html"), link))
+        if target.netloc != base.netloc:
+            return None
+        path = unquote(target.path)
+        if not path.startswith(base.path):
+            return None if urlsplit(link).netloc else (OUTSIDE + path, target.fragment)
+        relative = path[len(base.path):]
+        return (relative + "index.html" if relative == "" or relative.endswith("/") else relative), target.fragment
+
+    host = origin(base_url)
+    links = ["/", "/digest", "/digest/", "/digest/tags/", "/digest/a.css", "/other/x/", "/digest/a b/", "/x/y/",
+             "/x/y", "/x/y/../z/", "/digest/./a/", "/digest/a?b", "/digest/a#c", "/digest/%41/", "/digest//a/",
+             "/digest/a.", "/digest/.well-known/x", "/x/y/z.html", "//example.org/digest/", host, host + "/",
+             host + "/digest/x/", host + "/demoville/a/1/", host + "x/y/", host + ":8080/digest/", host + "/x/y/z/"]
+    for page in ["index.html", "2024/01/x/index.html", "tags/a/page/2/index.html"]:
+        for link in links:
+            assert resolve(base_url, page, link) == by_urljoin(page, link), (page, link)
