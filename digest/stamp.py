@@ -2,11 +2,12 @@
 the same inputs into the same output does nothing at all (`make`'s rule, kept strict).
 
 Nothing changed means: every file under content/, layouts/, static/ and fonts/, site.yaml, the
-engine's own files and its libraries' have the paths, sizes, times and inodes they had when
-the last build began; the options and the Python are the same; no article has come of age
-since (its date has not passed); and output/ holds the files that build wrote, with their sizes
-and times. Any doubt means a full build: a stamp is saved only after a good build,
-and never when an input changed so close to the build's start that its time could hide an edit."""
+engine's own files, its libraries' and the time zone's rules have the paths, sizes, times and
+inodes they had when the last build began; the options and the Python are the same; 'now' has
+not moved past an article's date (either way); and output/ holds the files that build wrote,
+with their sizes and times. Any doubt means a full build: a stamp is saved only after a good
+build, and never when an input changed so close to the build's start that its time could hide
+an edit."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 import time
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ from .files import stat_line, write_atomic
 from .steps import Timings
 
 FORMAT = 2
-LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin")
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin", "tzdata")
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
 
 
@@ -67,7 +69,8 @@ def inputs(config: Config, options: Iterable[object], fonts: Iterable[Path] = ()
         for line, ok in _tree(folder, started):
             h.update(line)
             settled = settled and ok
-    for path in [config.root / "site.yaml", *fonts]:
+    zones = [Path(folder) / config.timezone for folder in zoneinfo.TZPATH]  # the rules dates are shown by
+    for path in [config.root / "site.yaml", *fonts, *zones]:
         line, ok = _file(path, started)
         h.update(line)
         settled = settled and ok
