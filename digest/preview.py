@@ -5,8 +5,9 @@
                                time), keeps the last good site, and tells its listeners
     listeners               -> a Rebuild record each: pages written, or the problems
 
-An edited article's page is rendered on its own first (`quick_update`), then the whole site;
-the search index, which takes Pagefind seconds, is made again only once no save has come for
+An edit of an article's text alone is planned in milliseconds (replan.py); any other edit of an
+article renders its page on its own first (`quick_update`), then the whole site. The search
+index, which takes Pagefind seconds, is made again only once no save has come for
 SEARCH_DELAY, and a new save stops it. The preview owns the state the server shows: `problems`
 (the error page) and `base_path`.
 """
@@ -161,11 +162,13 @@ class Preview:
             written = self.builder.refresh_search(self.stop_search.is_set)
         except Cancelled:
             return None
-        except SiteError as exc:
+        except SiteError as exc:  # said once: the next rebuild tries again, not the next second
+            self.builder.kept.search_behind = False
             for line in error_lines(exc.problems):
                 self.log(line)
             return None
         except Exception:  # a bug: say so, keep serving the pages and the last index
+            self.builder.kept.search_behind = False
             self.log(traceback.format_exc().rstrip())
             return None
         if written is not None and written.written:

@@ -96,7 +96,7 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
             if known.result.article is not None:
                 cache.keep(known.result.article.digest)
             continue
-        line = stat_line(settings, st)
+        line = stat_line(settings, st)  # the settings that read it, the file's size, times and inode
         digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
         data = None
         if digest is None:

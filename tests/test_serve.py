@@ -653,3 +653,24 @@ def test_the_search_index_follows_a_save_once_the_preview_is_idle(site: Path, tm
         wait_until(lambda: {p.name for p in bundle.rglob("*")} != before, "the index made again")
         wait_until(lambda: not preview.builder.kept.search_behind, "the index to be current")
     assert any(line.startswith("search index updated in ") for line in logged)
+
+
+def test_a_failing_index_is_said_once_not_every_second(site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+    from digest.errors import SiteError
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise SiteError.at("site.yaml", None, "search: a synthetic Pagefind failure")
+
+    logged: list[str] = []
+    preview = Preview(site, BuildOptions(now=NOW, output=tmp_path / "preview"), logged.append)
+    try:
+        preview.build_first()
+        assert preview.builder.kept.search_behind
+        monkeypatch.setattr(digest.pipeline, "search_files", failing)
+        preview._refresh()
+        assert any("a synthetic Pagefind failure" in line for line in logged)
+        assert not preview.builder.kept.search_behind  # no new try until the next rebuild
+    finally:
+        preview.close()
