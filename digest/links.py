@@ -97,7 +97,7 @@ def resolve(base_url: str, page: str, link: str) -> tuple[str, str] | None:
 def _plain_path(base_url: str, link: str) -> str | None:
     """The path of a link from the root ('/digest/x/') or on this site's origin
     ('https://example.org/digest/x/') that needs no resolving: no dot segment, query, fragment,
-    escape or backslash; else None."""
+    parameters, escape, backslash, tab or newline; else None."""
     if link.startswith(("http://", "https://")):
         host = origin(base_url)
         if not link.startswith(host) or link[len(host):len(host) + 1] != "/":
@@ -105,7 +105,8 @@ def _plain_path(base_url: str, link: str) -> str | None:
         link = link[len(host):]
     elif not link.startswith("/") or link.startswith("//"):
         return None
-    if any(c in link for c in "?#%\\") or "/." in link or "//" in link:
+    # urlsplit drops tabs and newlines anywhere, and urlparse an empty ';' parameter: leave them to it
+    if any(c in link for c in "?#%;\\\t\r\n") or "/." in link or "//" in link:
         return None
     return link
 

@@ -76,6 +76,7 @@ class Kept:
     planned: Planned | None = None                # the last site built: the preview replans and updates from it
     related: RelatedMemo | None = None            # related articles by the lists they come from
     search_behind: bool = False                   # the preview kept an index older than its pages
+    unbuilt: frozenset[str] | None = frozenset()  # inputs changed since the last good build (None: unknown)
 
 
 class Builder:
@@ -145,11 +146,16 @@ class Builder:
         """Every step; the output folder changes only when every step succeeded. `changed`, when
         known, names the inputs changed since the last build (paths relative to the root)."""
         timings = timings if timings is not None else Timings()
-        planned = self._plan(timings, changed)
+        # What changed since the last good build: a failed build's changes count for the next one
+        since = None if changed is None or self.kept.unbuilt is None else self.kept.unbuilt | changed
+        self.kept.unbuilt = since
+        planned = self._plan(timings, since)
         try:
-            return self._write(planned, timings)
+            report = self._write(planned, timings)
         except SiteError as exc:
             raise SiteError(exc.problems, planned.loaded.warnings) from None
+        self.kept.unbuilt = frozenset()
+        return report
 
     def _write(self, planned: Planned, timings: Timings) -> BuildReport:
         """Render, verify and commit a planned site."""
@@ -172,7 +178,7 @@ class Builder:
                     # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
                     stage_more(staged, kept_bundle(previous) if self.preview else
                                search_files(pages, staged, config.base_path, previous), manifest)
-                    self.kept.search_behind = self.preview
+            self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
                 size = measure(staged.facts, kinds_of(planned.specs), config.output_limit_mb)
@@ -204,7 +210,7 @@ class Builder:
         """Index the last site built again, if a preview build kept an older index; None when
         there was nothing to do. Raises search.Cancelled when `cancelled` says stop."""
         planned, manifest = self.kept.planned, self.kept.manifest
-        if not self.kept.search_behind or planned is None or manifest is None:
+        if not self.kept.search_behind or planned is None or manifest is None or not planned.loaded.config.search:
             return None
         config = planned.loaded.config
         previous = manifest.keys()

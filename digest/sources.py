@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import time
@@ -75,7 +76,29 @@ def file_digest(source: str, data: bytes, settings: str) -> str:
 
 def read_source(config: Config, source: str, data: bytes) -> ReadResult:
     """Convert one file's bytes, named by its path relative to the site root."""
-    return read_article(source, data, config, file_digest(source, data, config.markdown_fingerprint()))
+    return read_article(source, data, config, file_digest(source, data, reading_settings(config)))
+
+
+def reading_settings(config: Config) -> str:
+    """What converts a file besides its bytes: the settings, and the files of Markdown and of
+    the extensions named (a new version of either converts every article again)."""
+    return config.markdown_fingerprint() + _library_key(("markdown", *config.markdown_extensions))
+
+
+@functools.lru_cache(maxsize=8)
+def _library_key(modules: tuple[str, ...]) -> str:
+    """A digest of the size, times and inode of each named module's file (found without importing
+    it, but for its parent package); a name Markdown resolves itself ('extra') counts as Markdown's."""
+    parts = []
+    for name in modules:
+        module = name.split(":")[0]
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin is not None and os.path.isfile(spec.origin):
+            parts.append(stat_line(module, os.stat(spec.origin)))
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=6).hexdigest()
 
 
 def read_articles(config: Config, cache: "ArticleCache", workers: int,
@@ -86,10 +109,12 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     jobs: list[tuple[str, bytes, str]] = []
     missing: list[int] = []
     stamps: dict[str, tuple[int, int]] = {}
-    settings = config.markdown_fingerprint()
+    settings = reading_settings(config)
     looked_at = time.time()
     for path, source, st in find_sources(config):
-        stamp = stamps[source] = (st.st_mtime_ns, st.st_size)
+        stamp = (st.st_mtime_ns, st.st_size)
+        if settled(st, looked_at):  # else a second save in the same clock tick would look the same
+            stamps[source] = stamp
         known = seen.get(source)
         if known is not None and known.stamp == stamp:
             results.append(known.result)
@@ -103,7 +128,7 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
             with open(path, "rb") as f:
                 data = f.read()
             digest = file_digest(source, data, settings)
-            if settled(st, looked_at):
+            if source in stamps:
                 cache.remember(source, line, digest)
         cached = cache.get(digest)
         if cached is None:
@@ -119,7 +144,8 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
         if result.article is not None:
             cache.put(job[2], result)
     done = tuple(r for r in results if r is not None)
-    remembered = {r.article.source: SeenFile(stamps[r.article.source], r) for r in done if r.article is not None}
+    remembered = {r.article.source: SeenFile(stamps[r.article.source], r) for r in done
+                  if r.article is not None and r.article.source in stamps}
     return Reading(done, len(missing), remembered)
 
 

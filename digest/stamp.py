@@ -29,7 +29,8 @@ from .files import stat_line, write_atomic
 from .steps import Timings
 
 FORMAT = 2
-LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin", "tzdata")
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "yaml", "babel", "PIL", "pagefind", "pagefind_bin", "tzdata",
+             "pygments")  # codehilite's
 ENVIRONMENT = ("PAGEFIND_BINARY_PATH",)
 
 
@@ -70,7 +71,8 @@ def inputs(config: Config, options: Iterable[object], fonts: Iterable[Path] = ()
             h.update(line)
             settled = settled and ok
     zones = [Path(folder) / config.timezone for folder in zoneinfo.TZPATH]  # the rules dates are shown by
-    for path in [config.root / "site.yaml", *fonts, *zones]:
+    pagefind = [Path(os.environ["PAGEFIND_BINARY_PATH"])] if os.environ.get("PAGEFIND_BINARY_PATH") else []
+    for path in [config.root / "site.yaml", *fonts, *zones, *pagefind]:
         line, ok = _file(path, started)
         h.update(line)
         settled = settled and ok
@@ -131,8 +133,10 @@ def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: date
 
 
 def _libraries(config: Config) -> list[str]:
-    """The libraries whose files decide the bytes: ours, and the Markdown extensions named."""
-    named = {name.split(".")[0] for name in config.markdown_extensions if "." in name}
+    """The libraries whose files decide the bytes: ours, and the packages of the Markdown
+    extensions named ('pymdownx.superfences', 'my_extension:Extension'); a name Markdown
+    resolves itself ('extra') is found as no package and counts as Markdown's."""
+    named = {name.split(":")[0].split(".")[0] for name in config.markdown_extensions}
     return list(LIBRARIES) + sorted(named - {"markdown", "digest"})
 
 

@@ -276,7 +276,8 @@ def test_plain_links_resolve_as_urljoin_resolves_them(base_url: str) -> None:
     links = ["/", "/digest", "/digest/", "/digest/tags/", "/digest/a.css", "/other/x/", "/digest/a b/", "/x/y/",
              "/x/y", "/x/y/../z/", "/digest/./a/", "/digest/a?b", "/digest/a#c", "/digest/%41/", "/digest//a/",
              "/digest/a.", "/digest/.well-known/x", "/x/y/z.html", "//example.org/digest/", host, host + "/",
-             host + "/digest/x/", host + "/demoville/a/1/", host + "x/y/", host + ":8080/digest/", host + "/x/y/z/"]
+             host + "/digest/x/", host + "/demoville/a/1/", host + "x/y/", host + ":8080/digest/", host + "/x/y/z/",
+             "/digest/2024/\n12/x/", "/digest/\ttags/", "/digest/a\r/", "/digest/tags/;", "/x/y;z/", host + "/a;/"]
     for page in ["index.html", "2024/01/x/index.html", "tags/a/page/2/index.html"]:
         for link in links:
             assert resolve(base_url, page, link) == by_urljoin(page, link), (page, link)

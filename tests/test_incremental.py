@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import shutil
 from datetime import timedelta
@@ -246,3 +247,35 @@ def test_the_preview_leaves_a_text_edit_to_its_quick_rebuild(site: Path, tmp_pat
     assert quick_update(builder, [DELTA_SOURCE]) == []  # the rebuild plans it as quickly, lists and feeds too
     edit(site, DELTA_SOURCE, "An older synthetic paragraph", "An older, synthetic paragraph")  # its summary
     assert quick_update(builder, [DELTA_SOURCE]) == ["2023/05/older-synthetic-note/index.html"]
+
+
+@pytest.mark.parametrize("other", ["static/style.css", "layouts/base.html"])
+def test_a_change_saved_with_a_failed_build_is_not_lost_by_the_text_edit_after_it(site: Path, tmp_path: Path,
+                                                                                   other: str) -> None:
+    builder = preview_builder(site, tmp_path)
+    edit(site, other, "</footer>" if other.endswith(".html") else "}", "</footer><!-- a synthetic change -->"
+         if other.endswith(".html") else "} /* a synthetic rule */")
+    if other.startswith("layouts/"):
+        builder.reload_layouts()  # as the preview does for a layout
+    append(site, DELTA_SOURCE, "See [a missing page](../../../2099/01/nowhere/).")
+    with pytest.raises(SiteError):  # the same save batch: the build fails on the broken link
+        builder.build(changed=frozenset({other, DELTA_SOURCE}))
+    edit(site, DELTA_SOURCE, "See [a missing page](../../../2099/01/nowhere/).", "A fixed synthetic line.")
+    report = builder.build(changed=frozenset({DELTA_SOURCE}))  # its text alone, but the batch before counts
+    assert "model" in report.timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+
+
+def test_a_second_save_in_the_same_clock_tick_is_still_read(site: Path, tmp_path: Path) -> None:
+    """A long-lived builder trusts an unchanged size and time only for files whose time was
+    settled when it read them: a save with the same size and time as the one before is read."""
+    builder = preview_builder(site, tmp_path)
+    source = site / ALPHA_SOURCE
+    edit(site, ALPHA_SOURCE, "Thursday evenings", "Thursday mornings")
+    builder.build(changed=frozenset({ALPHA_SOURCE}))
+    first = source.stat()
+    edit(site, ALPHA_SOURCE, "Thursday mornings", "Thursday midnight")  # the same size
+    os.utime(source, ns=(first.st_atime_ns, first.st_mtime_ns))      # and the same time: one clock tick
+    assert source.stat().st_size == first.st_size
+    builder.build(changed=frozenset({ALPHA_SOURCE}))
+    assert b"Thursday midnight" in (tmp_path / "preview" / ALPHA_PAGE).read_bytes()

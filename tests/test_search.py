@@ -351,3 +351,13 @@ def test_a_cancelled_run_stops_its_process_at_once(tmp_path: Path) -> None:
         _run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "log",
              lambda: time.monotonic() - start > 0.3)
     assert time.monotonic() - start < 5
+
+
+def test_the_preview_makes_no_index_once_search_is_turned_off(site: Path, tmp_path: Path) -> None:
+    builder = Builder(site, BuildOptions(now=NOW, output=tmp_path / "preview"), preview=True)
+    builder.build()
+    assert builder.kept.search_behind
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8") + "search: false\n",
+                                    encoding="utf-8")
+    builder.build(changed=frozenset({"site.yaml"}))
+    assert builder.refresh_search() is None and not (tmp_path / "preview" / "pagefind").exists()

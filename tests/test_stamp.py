@@ -129,3 +129,55 @@ def test_an_edit_that_restores_its_file_time_is_still_read(site: Path) -> None:
     report = run(site)
     assert isinstance(report, BuildReport) and report.converted == 1
     assert "Mondays." in (site / "output" / ALPHA_PAGE).read_text(encoding="utf-8")
+
+
+EXTENSION = '''\
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+
+class Shout(Postprocessor):
+    def run(self, text):
+        return text.replace("Tuesdays", "TUESDAYS")
+
+
+class ShoutExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(Shout(md), "shout", 1)
+
+
+def makeExtension(**kwargs):
+    return ShoutExtension(**kwargs)
+'''
+
+
+def test_a_changed_markdown_extension_converts_again(site: Path, tmp_path: Path) -> None:
+    """A site's own extension, named without a package: a new version of it is an input of the
+    build (no stamp holds) and of every cached article (none is reused)."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "synthetic_shout.py").write_text(EXTENSION, encoding="utf-8")
+    (site / "site.yaml").write_text(SITE_YAML + "search: false\nmarkdown_extensions: [extra, digest.typography, toc, "
+                                    "sane_lists, synthetic_shout]\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(modules), "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+
+    def cli(*args: str) -> str:
+        long_ago = NOW.timestamp()
+        for path in [*site.rglob("*"), *modules.rglob("*.py")]:
+            os.utime(path, (long_ago, long_ago))  # settled files: the command line's own margin applies
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site), *args],
+                              capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli()
+    assert b"TUESDAYS" in (site / "output" / ALPHA_PAGE).read_bytes()
+    (modules / "synthetic_shout.py").write_text(EXTENSION.replace('"TUESDAYS"', '"on Tuesdays, loudly"'),
+                                                encoding="utf-8")
+    assert "nothing changed" not in cli()
+    assert b"on Tuesdays, loudly" in (site / "output" / ALPHA_PAGE).read_bytes()
+    (modules / "synthetic_shout.py").write_text(EXTENSION.replace('"TUESDAYS"', '"tUeSdAyS"'), encoding="utf-8")
+    for stamp in (site / ".cache").glob("stamp-*.json"):
+        stamp.unlink()  # the article cache alone must not serve the old conversion either
+    cli()
+    assert b"tUeSdAyS" in (site / "output" / ALPHA_PAGE).read_bytes()
