@@ -80,24 +80,31 @@ def read_source(config: Config, source: str, data: bytes) -> ReadResult:
 
 
 def reading_settings(config: Config) -> str:
-    """What converts a file besides its bytes: the settings, and the files of Markdown and of
+    """What converts a file besides its bytes: the settings, Markdown's version and the code of
     the extensions named (a new version of either converts every article again)."""
-    return config.markdown_fingerprint() + _library_key(("markdown", *config.markdown_extensions))
+    return config.markdown_fingerprint() + _library_key(config.markdown_extensions)
 
 
 @functools.lru_cache(maxsize=8)
-def _library_key(modules: tuple[str, ...]) -> str:
-    """A digest of the size, times and inode of each named module's file (found without importing
-    it, but for its parent package); a name Markdown resolves itself ('extra') counts as Markdown's."""
-    parts = []
-    for name in modules:
+def _library_key(extensions: tuple[str, ...]) -> str:
+    """A digest of Markdown's version and of the file of each extension module named, by its
+    bytes: the same after a reinstall (a CI runner installs afresh every time), another after an
+    upgrade. A name Markdown resolves itself ('extra') counts as Markdown's version."""
+    import importlib.metadata
+
+    try:
+        parts = [importlib.metadata.version("markdown")]
+    except importlib.metadata.PackageNotFoundError:
+        parts = [""]
+    for name in extensions:
         module = name.split(":")[0]
         try:
             spec = importlib.util.find_spec(module)
         except (ImportError, ValueError):
             spec = None
         if spec is not None and spec.origin is not None and os.path.isfile(spec.origin):
-            parts.append(stat_line(module, os.stat(spec.origin)))
+            with open(spec.origin, "rb") as f:
+                parts.append(module + "\0" + hashlib.blake2b(f.read(), digest_size=8).hexdigest())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=6).hexdigest()
 
 

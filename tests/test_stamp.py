@@ -181,3 +181,23 @@ def test_a_changed_markdown_extension_converts_again(site: Path, tmp_path: Path)
         stamp.unlink()  # the article cache alone must not serve the old conversion either
     cli()
     assert b"tUeSdAyS" in (site / "output" / ALPHA_PAGE).read_bytes()
+
+
+def test_an_extension_reinstalled_as_it_was_keeps_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI runner installs every package afresh: same bytes, new times. Converted articles stay
+    valid; new bytes make them invalid."""
+    from digest.sources import _library_key
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = tmp_path / "synthetic_reinstalled.py"
+    names = ("extra", "synthetic_reinstalled")
+    module.write_text(EXTENSION, encoding="utf-8")
+    _library_key.cache_clear()
+    first = _library_key(names)
+    module.unlink()
+    module.write_text(EXTENSION, encoding="utf-8")  # reinstalled: a new file, the same bytes
+    _library_key.cache_clear()
+    assert _library_key(names) == first
+    module.write_text(EXTENSION.replace("TUESDAYS", "tUeSdAyS"), encoding="utf-8")
+    _library_key.cache_clear()
+    assert _library_key(names) != first
