@@ -19,6 +19,7 @@ from .content import Article
 from .encode import Generated
 from .errors import SiteError
 from .files import write_atomic
+from .fonts import find_fonts
 from .i18n import Strings
 from .parallel import parallel_map
 
@@ -28,9 +29,6 @@ MAX_BYTES = 100 * 1024
 DRAWN_COLOURS = 16    # paper, ink, accent and the anti-aliased edges between them
 ACCENT_HEIGHT = 14    # the accent bar along the top
 FOLDER = "images/cards/"
-FONT_NAMES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
-FONT_FOLDERS = ("fonts", "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF",
-                "/usr/local/share/fonts", "/Library/Fonts")
 INK, PAPER, ACCENT = (255, 255, 255), (23, 55, 94), (242, 183, 5)
 
 
@@ -64,18 +62,6 @@ class Cards:
     def head_image(self, article: Article) -> tuple[str, str]:
         """(og:image path, alt text) for an article's page."""
         return self.articles.get(article.source, ("", ""))
-
-
-def find_fonts(root: Path, folders: tuple[str, ...] = FONT_FOLDERS) -> tuple[Path, Path]:
-    """(bold, regular) DejaVu Sans, from the repository's fonts/ or the system; a clear error if none."""
-    for folder in folders:
-        base = root / folder if not folder.startswith("/") else Path(folder)
-        paths = tuple(base / name for name in FONT_NAMES)
-        if all(p.is_file() for p in paths):
-            return paths  # type: ignore[return-value]
-    raise SiteError.at("share cards", None, "no font found: install DejaVu Sans (Debian: apt-get install "
-                                            "fonts-dejavu-core), or put DejaVuSans.ttf and DejaVuSans-Bold.ttf "
-                                            "in fonts/")
 
 
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from . import stamp
-from .cards import find_fonts, make_cards
+from .cards import make_cards
+from .fonts import find_fonts
 from .config import Config, load_config
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings

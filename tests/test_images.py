@@ -340,7 +340,7 @@ def test_page_weight_counts_what_a_phone_loads(tmp_path: Path) -> None:
 
 
 def test_no_font_is_a_clear_error(tmp_path: Path) -> None:
-    from digest.cards import find_fonts
+    from digest.fonts import find_fonts
     from digest.errors import SiteError
 
     with pytest.raises(SiteError) as failed:
@@ -351,7 +351,8 @@ def test_no_font_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_arabic_card_is_drawn_right_to_left(tmp_path: Path) -> None:
-    from digest.cards import CardJob, draw, find_fonts
+    from digest.cards import CardJob, draw
+    from digest.fonts import find_fonts
 
     data = draw(CardJob("x.jpg", "k", headline="عيادة قانونية في مدينة المثال", site="ملخص تجريبي",
                         date="١٨ ديسمبر ٢٠٢٤", rtl=True, lang="ar"), find_fonts(tmp_path))
