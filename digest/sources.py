@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import pickle
@@ -90,8 +91,6 @@ def _library_key(extensions: tuple[str, ...]) -> str:
     """A digest of Markdown's version and of the file of each extension module named, by its
     bytes: the same after a reinstall (a CI runner installs afresh every time), another after an
     upgrade. A name Markdown resolves itself ('extra') counts as Markdown's version."""
-    import importlib.metadata
-
     try:
         parts = [importlib.metadata.version("markdown")]
     except importlib.metadata.PackageNotFoundError:
