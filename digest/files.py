@@ -4,6 +4,7 @@ when a file's times can be trusted to show that it changed."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -47,3 +48,22 @@ def settled(stat: os.stat_result, looked_at: float) -> bool:
 def stat_line(path: str, stat: os.stat_result) -> str:
     """A file's path, size, times and inode: what any write or replacement of it changes."""
     return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+
+
+def as_left(path: str, size: int, mtime_ns: int) -> bool:
+    """Whether a file is still there with the size and modification time a build left it with."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_size == size and st.st_mtime_ns == mtime_ns
+
+
+def module_file(name: str) -> Path | None:
+    """The file of an importable module ('markdown', 'pymdownx.superfences'), found without
+    importing it (but for its parent package); None when there is none."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin) if spec is not None and spec.origin is not None and os.path.isfile(spec.origin) else None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import SiteError
-from .files import write_atomic
+from .files import as_left, write_atomic
 from .links import LinkFacts
 from .render import OutputFile
 
@@ -93,16 +93,9 @@ class Manifest:
 
     def still_valid(self) -> dict[str, str]:
         """path -> key for files that are on disk exactly as the previous build left them."""
-        valid = {}
         root = str(self.output_dir) + os.sep
-        for path, entry in self.entries.items():
-            try:
-                st = os.stat(root + path)
-            except OSError:
-                continue
-            if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
-                valid[path] = entry.key
-        return valid
+        return {path: entry.key for path, entry in self.entries.items()
+                if as_left(root + path, entry.size, entry.mtime_ns)}
 
     def save(self, entries: dict[str, ManifestEntry]) -> None:
         """Store the new entries atomically, link targets shared through one table."""

@@ -166,18 +166,15 @@ def page_keys(specs: Sequence[PageSpec], layouts: Layouts, shows: dict[int, list
     article shown (by identity) the indexes of the files that show it."""
     templates = layouts.template_keys(specs)
     shared: dict[int, str] = {}
-    if shows is None:
-        return [s.key or (data_key(s.data) if s.data is not None else page_key(templates[s.template], s.context,
-                                                                               shared)) for s in specs]
     keys = []
     for i, s in enumerate(specs):
         if s.key or s.data is not None:
             keys.append(s.key or data_key(s.data))  # type: ignore[arg-type]
             continue
-        shown: list[Article] = []
+        shown: list[Article] | None = [] if shows is not None else None
         keys.append(page_key(templates[s.template], s.context, shared, shown))
-        for article in shown:
-            at = shows.setdefault(id(article), [])
+        for article in shown or ():
+            at = shows.setdefault(id(article), [])  # type: ignore[union-attr]
             if not at or at[-1] != i:
                 at.append(i)
     return keys

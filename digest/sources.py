@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import importlib.util
 import os
 import pickle
 import time
@@ -16,7 +15,7 @@ from typing import IO, Mapping
 
 from .config import Config
 from .content import ReadResult, read_article
-from .files import replacing, settled, stat_line
+from .files import module_file, replacing, settled, stat_line
 from .parallel import parallel_map
 
 ENGINE_VERSION = "4"  # bump when a change in content.py alters what an article becomes
@@ -97,13 +96,9 @@ def _library_key(extensions: tuple[str, ...]) -> str:
         parts = [""]
     for name in extensions:
         module = name.split(":")[0]
-        try:
-            spec = importlib.util.find_spec(module)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.origin is not None and os.path.isfile(spec.origin):
-            with open(spec.origin, "rb") as f:
-                parts.append(module + "\0" + hashlib.blake2b(f.read(), digest_size=8).hexdigest())
+        found = module_file(module)
+        if found is not None:
+            parts.append(module + "\0" + hashlib.blake2b(found.read_bytes(), digest_size=8).hexdigest())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=6).hexdigest()
 
 
@@ -131,18 +126,14 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
         digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
         data = None
         if digest is None:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = Path(path).read_bytes()
             digest = file_digest(source, data, settings)
             if source in stamps:
                 cache.remember(source, line, digest)
         cached = cache.get(digest)
         if cached is None:
-            if data is None:
-                with open(path, "rb") as f:
-                    data = f.read()
             missing.append(len(results))
-            jobs.append((source, data, digest))
+            jobs.append((source, data if data is not None else Path(path).read_bytes(), digest))
         results.append(cached)
     convert = functools.partial(_convert_one, config=config)
     for i, job, result in zip(missing, jobs, parallel_map(convert, jobs, workers)):

@@ -12,7 +12,6 @@ an edit."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import sys
@@ -83,14 +82,7 @@ def output_intact(folder: Path, left: dict[str, list[int]]) -> bool:
     """Whether each file the last build left in folder is there with its size and time. Files
     put there by hand are no concern of ours: a build would leave them too."""
     root = str(folder) + os.sep
-    for path, (size, mtime) in left.items():
-        try:
-            st = os.stat(root + path)
-        except OSError:
-            return False
-        if st.st_size != size or st.st_mtime_ns != mtime:
-            return False
-    return bool(left)
+    return bool(left) and all(files.as_left(root + path, size, mtime) for path, (size, mtime) in left.items())
 
 
 def window(dates: Iterable[datetime], now: datetime) -> tuple[float | None, float | None]:
@@ -141,14 +133,10 @@ def _libraries(config: Config) -> list[str]:
 
 
 def _package(name: str) -> Path:
-    """Where an importable package's files are, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or spec.origin is None:
+    """Where an importable package's files are (its folder, or a module's one file)."""
+    origin = files.module_file(name)
+    if origin is None:
         return Path("/nonexistent") / name
-    origin = Path(spec.origin)
     return origin.parent if origin.name == "__init__.py" else origin
 
 
