@@ -440,6 +440,16 @@ def edit_article(path: Path, number: int) -> str:
     return sentence
 
 
+def edit_summary(path: Path, number: int) -> str:
+    """Rewrite an article's front matter summary, which its lists, feeds and head show; returns it."""
+    summary = f"Benchmark summary {number} of this synthetic article."
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("summary:"))
+    lines[at] = f"summary: {yaml_string(summary)}"
+    path.write_text("\n".join(lines), encoding="utf-8", newline="\n")
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate N articles into DEST."""
     parser = argparse.ArgumentParser(description="Write a synthetic benchmark site.")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from depth import crawl
-from generate import edit_article, make_articles, make_translations, write_site
+from generate import edit_article, edit_summary, make_articles, make_translations, write_site
 from photos import add_photos
 from peers import (HUGO_PAGEFIND, Peer, describe, hugo_pagefind_peer, hugo_peer, pelican_peer, write_hugo_site,
                    write_pelican_site)
@@ -106,6 +106,7 @@ class SizeResult:
     versions: dict[str, str] = field(default_factory=dict)
     serve_latency: float | None = None
     serve_rebuild: float | None = None      # the whole site rebuilt after that save, from the server's log
+    serve_summary_rebuild: float | None = None   # ... after a save that changes the summary lists show
     serve_measured: bool = False
     search_bytes: str = ""            # 'first / repeat' query in KB, or why it was not measured
     bilingual: Samples | None = None        # the same articles, each with a Spanish version
@@ -258,10 +259,11 @@ REBUILT = re.compile(r"changed: (?:fixed; )?rebuilt in ([0-9.]+) s")
 
 
 def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: int = 5, settle: float = 2.0,
-                          jobs: int | None = None) -> tuple[float | None, float | None]:
-    """Median seconds from saving an edited article to `serve` answering with its new text, and
+                          jobs: int | None = None) -> tuple[float | None, float | None, float | None]:
+    """Median seconds from saving an edited article to `serve` answering with its new text;
     median seconds of the whole rebuild that follows (lists, feeds and related articles), as the
-    server's log states them ('... changed: rebuilt in 0.240 s').
+    server's log states them ('... changed: rebuilt in 0.240 s'); and the same for saves that
+    change its front matter summary, which lists and feeds show too.
 
     None when `build.py serve` does not answer within a minute or no edit ever shows."""
     if source is None:
@@ -281,13 +283,17 @@ def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: i
                 time.sleep(0.1)
             time.sleep(settle)  # let the watcher settle after the first build
             latencies = []
-            for number in range(edits):
-                sentence = edit_article(site_dir / source, 1000 + number)
+            for number in range(2 * edits):
+                if number < edits:
+                    sentence = edit_article(site_dir / source, 1000 + number)
+                else:  # shown in the page's head, then checked in the log only
+                    sentence = edit_summary(site_dir / source, 1000 + number)
                 saved = time.perf_counter()
                 deadline = time.monotonic() + SERVE_EDIT_TIMEOUT
                 while time.monotonic() < deadline and server.poll() is None:
                     if sentence in (_fetch(url) or ""):
-                        latencies.append(time.perf_counter() - saved)
+                        if number < edits:
+                            latencies.append(time.perf_counter() - saved)
                         break
                     time.sleep(POLL_INTERVAL)
                 time.sleep(settle)  # the full rebuild that follows the quick update
@@ -295,8 +301,11 @@ def measure_serve_latency(site_dir: Path, *, source: str | None = None, edits: i
             _stop_server(server)
         server_log.seek(0)
         rebuilds = [float(s) for s in REBUILT.findall(server_log.read().decode("utf-8", "replace"))]
+        if len(rebuilds) != 2 * edits:  # a save missed or split in two: which rebuild was which is unknown
+            rebuilds = []
         return (statistics.median(latencies) if latencies else None,
-                statistics.median(rebuilds) if rebuilds else None)
+                statistics.median(rebuilds[:edits]) if rebuilds else None,
+                statistics.median(rebuilds[edits:]) if rebuilds else None)
 
 
 def _stop_server(server: subprocess.Popen) -> None:
@@ -376,9 +385,10 @@ def bench_size(count: int, args: argparse.Namespace, say: Callable[[str], None])
     if args.serve_latency and not result.ours.problem:
         result.serve_measured = True
         warm = result.ours.seconds.get("warm") or [1.0]
-        result.serve_latency, result.serve_rebuild = measure_serve_latency(site, settle=max(2.0, 2 * max(warm)),
-                                                                           jobs=args.jobs)
-        say(f"N={count}: serve latency {result.serve_latency}, whole rebuild {result.serve_rebuild}")
+        result.serve_latency, result.serve_rebuild, result.serve_summary_rebuild = measure_serve_latency(
+            site, settle=max(2.0, 2 * max(warm)), jobs=args.jobs)
+        say(f"N={count}: serve latency {result.serve_latency}, whole rebuild {result.serve_rebuild}, "
+            f"after a summary save {result.serve_summary_rebuild}")
     if args.search_bytes and not result.ours.problem:
         set_features(site, {"search": "true"})
         result.search_bytes = measure_search_bytes(site)
@@ -572,6 +582,9 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
             rows.append(("serve: save to updated page (s)", shown, None, ["—"] * len(peers), [None] * len(peers)))
             shown = f"{result.serve_rebuild:.3f}" if result.serve_rebuild is not None else "not logged"
             rows.append(("serve: whole site rebuilt after a save (s)", shown, None, ["—"] * len(peers),
+                         [None] * len(peers)))
+            shown = f"{result.serve_summary_rebuild:.3f}" if result.serve_summary_rebuild is not None else "not logged"
+            rows.append(("serve: whole site rebuilt after a summary save (s)", shown, None, ["—"] * len(peers),
                          [None] * len(peers)))
         for index, (label, shown, ours_value, peer_cells, peer_values) in enumerate(rows):
             # A failure is said once, in the first row; the rows below it show a dash.

@@ -63,6 +63,19 @@ class Cards:
         """(og:image path, alt text) for an article's page."""
         return self.articles.get(article.source, ("", ""))
 
+    def with_card(self, made: "Cards", source: str) -> "Cards | None":
+        """These cards with one article's card made again (`made`, by make_cards), its new file in
+        place of its old one; None when another page also shows the old file."""
+        old, new = self.articles.get(source, ("", ""))[0], made.articles[source][0]
+        if old != new and (old in self.site_cards.values()
+                           or any(name == old for s, (name, _) in self.articles.items() if s != source)):
+            return None
+        files = {(new if name == old else name): (made.files[new] if name == old else file)
+                 for name, file in self.files.items()}
+        if new not in files:
+            files[new] = made.files[new]
+        return Cards({**self.articles, source: made.articles[source]}, self.site_cards, files)
+
 
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
                cache: Path | None = None) -> Cards:

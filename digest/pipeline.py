@@ -14,12 +14,14 @@
 can reuse in one record, `Kept`, so `serve` rebuilds only what changed. Three shortcuts, each
 giving what the full steps would:
     stamp    the command line: nothing changed since the last good build -> nothing to do (stamp.py)
-    replan   the preview: only articles' text changed -> the last plan, those articles swapped in (replan.py)
+    replan   the preview: only articles' text, title or summary changed -> the last plan, those
+             articles swapped in, their own pages and cards planned again (replan.py)
     search   the preview keeps its last index and makes it again when idle (refresh_search)"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import tempfile
@@ -29,9 +31,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from . import stamp
-from .cards import make_cards
+from .cards import Cards, make_cards
 from .fonts import find_fonts
 from .config import Config, load_config
+from .content import Article
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .images import process_images
@@ -42,9 +45,9 @@ from .metadata import checked_images
 from .model import build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
-from .plan import SEARCH_BUNDLE, plan_site
+from .plan import SEARCH_BUNDLE, generated_spec, own_specs, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
-from .replan import replan
+from .replan import Own, replan
 from .report import BuildReport, Loaded, Planned
 from .search import PageTap, kept_bundle, pagefind_binary, search_files
 from .size import kinds_of, measure
@@ -303,7 +306,7 @@ class Builder:
         return Planned(loaded, strings, site, specs, images, cards, read)
 
     def _replan(self, loaded: Loaded, strings: Strings, changed: frozenset[str]) -> Planned | None:
-        """The last plan with text edits swapped in (replan.py), when only articles' text changed."""
+        """The last plan with edits of articles' text, title or summary swapped in (replan.py)."""
         last = self.kept.planned
         if (last is None or last.keys is None or last.shows is None or self.kept.layouts is None
                 or loaded.config is not last.loaded.config or strings.version != last.strings.version
@@ -311,12 +314,28 @@ class Builder:
             return None
         layouts = self.layouts(loaded.config, strings)
         done = replan(last.read, loaded.articles, last.site, last.loaded.articles, last.specs, last.keys,
-                      last.shows, build_time(self.options.now), lambda specs: page_keys(specs, layouts))
+                      last.shows, build_time(self.options.now), lambda specs: page_keys(specs, layouts),
+                      last.cards, functools.partial(self._plan_own, last, strings))
         if done is None:
             return None
         return dataclasses.replace(last, loaded=Loaded(loaded.config, done.articles, loaded.warnings, loaded.converted),
                                    strings=strings, specs=done.specs, read=loaded.articles, keys=done.keys,
-                                   shows=done.shows)
+                                   shows=done.shows, cards=done.cards)
+
+    def _plan_own(self, last: Planned, strings: Strings, article: Article, cards: Cards | None) -> Own | None:
+        """An article's page, redirects and share card planned again, after its title or summary
+        changed: the rest of the site stays as `last` planned it."""
+        files = {}
+        if cards is not None:
+            config = last.loaded.config
+            made = make_cards(config, strings, (article,), 1, self.image_cache(config))
+            before, cards = cards.articles.get(article.source, ("", ""))[0], cards.with_card(made, article.source)
+            if cards is None:
+                return None
+            after = cards.articles[article.source][0]
+            if after != before:
+                files[before] = generated_spec(after, cards.files[after], "card")
+        return Own(tuple(own_specs(last.site, strings, cards, article)), files, cards)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:

@@ -263,11 +263,21 @@ def plan_site(site: Site, strings: Strings, static_files: Mapping[str, bytes],
     specs += sitemaps(site, specs)
     specs += extra_files(site, static_files)
     cards_made = cards.files if cards else {}
-    specs += (PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key,
-                       kind="card" if path in cards_made else "image")
+    specs += (generated_spec(path, made, "card" if path in cards_made else "image")
               for path, made in (generated or {}).items())
     check_collisions(specs)
     return specs
+
+
+def generated_spec(path: str, made: Generated, kind: str) -> PageSpec:
+    """The file of an encoded image or a share card."""
+    return PageSpec(path, made.origin, data=made.data, file=made.file, key=made.key, kind=kind)
+
+
+def own_specs(site: Site, strings: Strings, cards: Cards | None, article: Article) -> list[PageSpec]:
+    """An article's page and its redirects, planned alone among the site's other pages."""
+    scope = Scope(site, edition_of(site, article.lang), strings, address_book(site, strings), cards)
+    return [article_spec(scope, article), *redirects(scope, article)]
 
 
 def plan_edition(scope: Scope, bundles: Mapping[str, Mapping[str, bytes]]) -> list[PageSpec]:

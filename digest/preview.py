@@ -5,8 +5,8 @@
                                time), keeps the last good site, and tells its listeners
     listeners               -> a Rebuild record each: pages written, or the problems
 
-An edit of an article's text alone is planned in milliseconds (replan.py); any other edit of an
-article renders its page on its own first (`quick_update`), then the whole site. The search
+An edit of an article's text, title or summary is planned in milliseconds (replan.py); any other
+edit of an article renders its page on its own first (`quick_update`), then the whole site. The search
 index, which takes Pagefind seconds, is made again only once no save has come for
 SEARCH_DELAY, and a new save stops it. The preview owns the state the server shows: `problems`
 (the error page) and `base_path`.
@@ -33,7 +33,7 @@ from .metadata import checked_images
 from .output import write_one
 from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
-from .plan import Scope, address_book, article_spec, edition_of
+from .plan import own_specs
 from .render import OutputFile, render_site
 from .replan import text_edits
 from .search import Cancelled
@@ -303,7 +303,7 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
         if kept.cache is not None:
             kept.cache.put(new.digest, result)
         if kept.planned.shows is not None and text_edits((before,), (new,), site.read) is not None:
-            continue  # only its text changed: the full rebuild that follows is as quick (replan.py)
+            continue  # only its text, title or summary changed: the full rebuild that follows is as quick (replan.py)
         try:
             cache = builder.image_cache(config)
             images = process_images(config, (new,), 1, {a.source: a for a in kept.planned.loaded.articles}, cache)
@@ -311,9 +311,7 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
         except SiteError:
             continue
         new = images.articles[0]
-        scope = Scope(site, edition_of(site, new.lang), kept.planned.strings,
-                      address_book(site, kept.planned.strings), _with_card(kept.planned.cards, cards, new.source))
-        spec = article_spec(scope, new)
+        spec = own_specs(site, kept.planned.strings, _with_card(kept.planned.cards, cards, new.source), new)[0]
         try:
             [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:

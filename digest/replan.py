@@ -1,11 +1,15 @@
 """A long-lived builder's shortcut (the preview's): when all that changed since the last build is
-the text of articles, and nothing but their own pages and feeds shows that text, the last plan
-stands. The pages that show those articles get the new articles swapped in and are fingerprinted
-again; every other page keeps its fingerprint. The result is the plan a full build would make.
+the text, title or summary of articles, the last plan stands. The pages that show those
+articles get the new articles swapped in and are fingerprinted again; every other page keeps
+its fingerprint. The result is the plan a full build would make.
 
-Text only means: the same file, every front matter field and derived value the same (title,
-date, summary, tags, images ...), no image in the old or new text (the images step rewrites
-such bodies), and no translation of it or by it (a translation's staleness follows the text)."""
+The text, title or summary only means: the same file, every other front matter field and
+derived value the same (date, address, tags, images ...), no image in the old or new text (the
+images step rewrites such bodies), no translation of it or by it (a translation's staleness
+follows the text), and no title change of a plain page (its title is in every page's menu).
+A title or summary is also in strings the plan makes itself, not only in the article shown:
+the article's own head, its redirects' heads and its share card. Those are planned again for
+that article alone (`own`), the rest of the site as it was."""
 
 from __future__ import annotations
 
@@ -14,21 +18,23 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
+from .cards import Cards
 from .content import Article
 from .fingerprint import field_names
 from .model import Site
 from .plan import PageSpec
 
 TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
-_OTHER_FIELDS = tuple(f.name for f in fields(Article) if f.name not in TEXT_FIELDS)
+HEAD_FIELDS = ("title", "summary")   # shown by the article, and in its head and share card
+_OTHER_FIELDS = tuple(f.name for f in fields(Article) if f.name not in TEXT_FIELDS and f.name not in HEAD_FIELDS)
 
 Swaps = Mapping[int, tuple[Article, Article]]   # id(old article) -> (old, new)
 
 
 def text_edits(before: Sequence[Article], after: Sequence[Article],
                versions: Mapping[str, Mapping[str, Article]]) -> dict[int, tuple[Article, Article]] | None:
-    """The articles whose text alone changed, by the old one's identity; None when anything else
-    changed. `before` and `after` are the articles read, in source order; `versions` every
+    """The articles whose text, title or summary alone changed, by the old one's identity; None
+    when anything else changed. `before` and `after` are the articles read, in source order; `versions` every
     article read by the key its translations share."""
     if len(before) != len(after):
         return None
@@ -43,32 +49,58 @@ def text_edits(before: Sequence[Article], after: Sequence[Article],
 
 
 def _text_only(old: Article, new: Article) -> bool:
-    if old.has_images or new.has_images or old.image or new.image:
+    if old.has_images or new.has_images or old.image or new.image or (old.is_page and heads_changed(old, new)):
         return False
     return all(getattr(old, name) == getattr(new, name) for name in _OTHER_FIELDS)
 
 
+def heads_changed(old: Article, new: Article) -> bool:
+    """Whether the edit changed what the plan itself writes of the article (HEAD_FIELDS)."""
+    return any(getattr(old, name) != getattr(new, name) for name in HEAD_FIELDS)
+
+
 def swap(value: Any, swaps: Swaps) -> Any:
     """The value with each old article replaced by its new one, rebuilt only where one was found."""
+    def new_of(article: Article) -> Article:
+        found = swaps.get(id(article))
+        return found[1] if found is not None and found[0] is article else article
+
+    return replaced(value, new_of)
+
+
+def replaced(value: Any, new_of: Callable[[Article], Article]) -> Any:
+    """The value with each article a replaced by new_of(a), rebuilt only where that differs."""
     kind = type(value)
     if kind is Article:
-        found = swaps.get(id(value))
-        return found[1] if found is not None and found[0] is value else value
+        return new_of(value)
     if kind is tuple or kind is list:
-        items = [swap(item, swaps) for item in value]
+        items = [replaced(item, new_of) for item in value]
         return value if all(a is b for a, b in zip(items, value)) else kind(items)
     if kind is dict:
-        mapped = {key: swap(item, swaps) for key, item in value.items()}
+        mapped = {key: replaced(item, new_of) for key, item in value.items()}
         return value if all(mapped[k] is v for k, v in value.items()) else mapped
     if dataclasses.is_dataclass(value):
         changes = {}
         for name in field_names(kind):
             old = getattr(value, name)
-            new = swap(old, swaps)
+            new = replaced(old, new_of)
             if new is not old:
                 changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Own:
+    """An article planned again alone, after an edit of its title or summary."""
+
+    specs: tuple[PageSpec, ...]        # its page and its redirects, planned from the last site model
+    files: Mapping[str, PageSpec]      # path -> the file that replaces it (its share card, drawn again)
+    cards: Cards | None                # the site's cards with its own
+
+
+# (the new article, the cards so far) -> its own files, or None when they cannot replace the old ones
+PlanOwn = Callable[[Article, "Cards | None"], "Own | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,25 +111,44 @@ class Replanned:
     specs: tuple[PageSpec, ...]
     keys: tuple[str, ...]
     shows: dict[int, list[int]]         # id(article) -> indexes of the files that show it
+    cards: Cards | None
 
 
 def replan(read_before: Sequence[Article], read_now: Sequence[Article], site: Site, planned: Sequence[Article],
            specs: Sequence[PageSpec], keys: Sequence[str], shows: Mapping[int, list[int]], now: datetime,
-           rekey: Callable[[list[PageSpec]], list[str]]) -> Replanned | None:
-    """The plan after text edits, or None when something else changed (then plan again). Only
-    the files that show an edited article are fingerprinted again, by `rekey`."""
+           rekey: Callable[[list[PageSpec]], list[str]], cards: Cards | None, own: PlanOwn) -> Replanned | None:
+    """The plan after text, title and summary edits, or None when something else changed (then
+    plan again). Only the files that show an edited article are fingerprinted again, by `rekey`."""
     if any(site.now < a.date <= now for a in read_now):
         return None  # an article came of age since: the lists change
     swaps = text_edits(read_before, read_now, site.read)
     if swaps is None:
         return None
     specs, keys, shows = list(specs), list(keys), dict(shows)
-    touched = sorted({i for key in swaps for i in shows.get(key, ())})
+    touched = {i for key in swaps for i in shows.get(key, ())}
     for i in touched:
         specs[i] = swap(specs[i], swaps)
-    for i, key in zip(touched, rekey([specs[i] for i in touched])):
+    articles = tuple(swap(list(planned), swaps))
+    if any(heads_changed(old, new) for old, new in swaps.values()):
+        latest = {a.source: a for a in articles}  # the site model holds each article as last planned
+        at = {spec.path: i for i, spec in enumerate(specs)}
+        for key, (old, new) in swaps.items():
+            if not heads_changed(old, new):
+                continue
+            made = own(new, cards)
+            if made is None or any(at.get(s.path) not in shows.get(key, ()) for s in made.specs) \
+                    or any(path not in at for path in made.files):
+                return None
+            cards = made.cards
+            for spec in made.specs:
+                specs[at[spec.path]] = replaced(spec, lambda a: latest.get(a.source, a))
+            for path, spec in made.files.items():
+                specs[at[path]] = spec
+                touched.add(at[path])
+    todo = sorted(touched)
+    for i, key in zip(todo, rekey([specs[i] for i in todo])):
         keys[i] = key
     for key, (old, new) in swaps.items():
         if key in shows:
             shows[id(new)] = shows.pop(key)
-    return Replanned(tuple(swap(list(planned), swaps)), tuple(specs), tuple(keys), shows)
+    return Replanned(articles, tuple(specs), tuple(keys), shows, cards)

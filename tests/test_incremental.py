@@ -194,15 +194,47 @@ def test_a_text_edit_is_planned_quickly_and_built_as_a_fresh_build_would(site: P
     assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
 
 
-@pytest.mark.parametrize("change", ["summary", "title", "translated", "image", "unknown", "bundle file"])
+def test_a_title_or_summary_edit_is_planned_quickly_and_built_as_a_fresh_build_would(site: Path,
+                                                                                        tmp_path: Path) -> None:
+    """The title and summary are also in the page's head, its redirects' and its share card, which
+    the plan makes: those are planned again for that article alone."""
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n",
+         "title: Older synthetic note\nslug: older-synthetic-note\naliases: [/notes/older/]\n")
+    builder = preview_builder(site, tmp_path)
+    card = next(p for p in snapshot(tmp_path / "preview") if p.startswith("images/cards/older-synthetic-note-"))
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Renamed synthetic note\n")
+    report = builder.build(changed=frozenset({DELTA_SOURCE}))
+    assert "replan" in report.timings and "model" not in report.timings
+    ours = snapshot(tmp_path / "preview")
+    assert card not in ours  # its card was drawn again, with the new title, under a new name
+    assert all(b"Renamed synthetic note" in ours[p] for p in (
+        "2023/05/older-synthetic-note/index.html", "notes/older/index.html", "tags/legal-aid/page/2/index.html",
+        "2023/index.html", "tags/legal-aid/feed.xml", ALPHA_PAGE, "page/2/index.html"))
+    assert ours == fresh_build(site, tmp_path)
+    # Its summary (its first paragraph) and its neighbour's title, in one batch
+    edit(site, DELTA_SOURCE, "An older synthetic paragraph.", "A renamed synthetic paragraph.")
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic\n",
+         "title: Examplecity opens a legal clinic\nsummary: A synthetic summary of the clinic.\n")
+    report = builder.build(changed=frozenset({DELTA_SOURCE, ALPHA_SOURCE}))
+    assert "replan" in report.timings and "model" not in report.timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+    edit(site, DELTA_SOURCE, "title: Renamed synthetic note\n", "title: Older synthetic note\n")  # and back
+    assert "replan" in builder.build(changed=frozenset({DELTA_SOURCE})).timings
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["tags", "title and address", "page title", "translated", "image", "unknown",
+                                    "bundle file"])
 def test_an_edit_beyond_the_text_plans_the_site_again(site: Path, tmp_path: Path, change: str) -> None:
     builder = preview_builder(site, tmp_path)
     changed: frozenset[str] | None = frozenset({DELTA_SOURCE})
-    if change == "summary":  # alpha has no summary: its first paragraph is
-        edit(site, ALPHA_SOURCE, "offers free advice", "offers synthetic advice")
-        changed = frozenset({ALPHA_SOURCE})
-    elif change == "title":
+    if change == "tags":
+        edit(site, DELTA_SOURCE, "tags: [legal aid]", "tags: [legal aid, consulates]")
+    elif change == "title and address":  # its slug comes from its title
         edit(site, DELTA_SOURCE, "Older synthetic note", "Oldest synthetic note")
+    elif change == "page title":  # in every page's menu
+        edit(site, "content/pages/about.md", "title: About", "title: About us")
+        changed = frozenset({"content/pages/about.md"})
     elif change == "translated":  # its Spanish version's staleness follows its text
         append(site, "content/2024/beta.md", "More synthetic text.")
         changed = frozenset({"content/2024/beta.md"})
@@ -246,6 +278,8 @@ def test_the_preview_leaves_a_text_edit_to_its_quick_rebuild(site: Path, tmp_pat
     append(site, DELTA_SOURCE, "A synthetic paragraph at the end.")
     assert quick_update(builder, [DELTA_SOURCE]) == []  # the rebuild plans it as quickly, lists and feeds too
     edit(site, DELTA_SOURCE, "An older synthetic paragraph", "An older, synthetic paragraph")  # its summary
+    assert quick_update(builder, [DELTA_SOURCE]) == []
+    edit(site, DELTA_SOURCE, "tags: [legal aid]", "tags: [legal aid, consulates]")  # the lists it is on change
     assert quick_update(builder, [DELTA_SOURCE]) == ["2023/05/older-synthetic-note/index.html"]
 
 
