@@ -79,6 +79,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str | re.Pattern]]] = {
         {"content/bad.md": article("title: Linker\ndate: 2024-05-02\n", "See [this](../../missing-page/).\n")},
         ["content/bad.md:5: links to /digest/2024/missing-page/, which is not part of the site (in "
          "output/2024/05/linker/index.html): fix the link, or add what it points to"]),
+    "link to a missing part of its own page": (  # #main (the skip link's) and #hours (a heading's) are there
+        {"content/bad.md": article("title: Fragments\ndate: 2024-05-02\n",
+                                   "See [the hours](#hours), [the top](#main) and [this](#nowhere).\n\n## Hours\n")},
+        ["output/2024/05/fragments/index.html: broken link to '#nowhere': no element with id 'nowhere'"]),
     "page over the weight budget": (
         {"content/bad.md": article("title: Heavy\ndate: 2024-05-02\n", "Synthetic words. " * 4000),
          "site.yaml": SITE_YAML + "page_budget_kb: 60\n"},

@@ -313,3 +313,14 @@ def test_a_second_save_in_the_same_clock_tick_is_still_read(site: Path, tmp_path
     assert source.stat().st_size == first.st_size
     builder.build(changed=frozenset({ALPHA_SOURCE}))
     assert b"Thursday midnight" in (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps((3, {})), pickle.dumps(["foreign"])])
+def test_a_damaged_manifest_renders_every_page_again(site: Path, tmp_path: Path, damage: bytes) -> None:
+    build(site, BuildOptions(now=NOW))
+    [manifest] = (site / ".cache").glob("manifest-*.pickle")
+    manifest.write_bytes(damage)
+    append(site, DELTA_SOURCE, "A synthetic paragraph, so that the build runs.")
+    report = build(site, BuildOptions(now=NOW))
+    assert report.write.unchanged == 0 and report.write.written > len(snapshot(site / "output"))  # all, and the index
+    assert snapshot(site / "output") == fresh_build(site, tmp_path)
