@@ -8,6 +8,7 @@ import os
 import pickle
 import posixpath
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -61,7 +62,7 @@ class Staged:
 class Manifest:
     """What the previous build into one output folder wrote, by path."""
 
-    FORMAT = 4
+    FORMAT = 5
 
     def __init__(self, cache_dir: Path | None, output_dir: Path):
         """With no cache_dir the manifest lives in memory only (a build with --no-cache)."""
@@ -144,7 +145,7 @@ def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) 
             if f.content is None:
                 staged.facts[f.path] = previous[f.path].links
                 continue
-            staged.facts[f.path] = f.links or LinkFacts(len(f.content))
+            staged.facts[f.path] = _shared(f.links) if f.links else LinkFacts(len(f.content))
             if f.path in previous and _same_bytes(output_dir + f.path, f.content):
                 staged.same[f.path] = f.key  # new inputs, same page: keep the file and its time
                 continue
@@ -227,6 +228,17 @@ def _swap_in(staging: Path, output_dir: Path, changed: list[str]) -> None:
         if target.is_dir():
             shutil.rmtree(target)
         os.replace(staging / posixpath.normpath(path), target)
+
+
+def _shared(facts: LinkFacts) -> LinkFacts:
+    """The facts with each link target as the one string every page shares (sys.intern). A
+    worker's facts come through a pipe with copies of their own: at 100,000 articles, 2.2 million
+    links to 137,000 files took a million strings in memory and in the manifest."""
+    targets = tuple(map(sys.intern, facts.targets))
+    if not (facts.images or facts.unweighed):
+        return LinkFacts(facts.size, targets, facts.problems)
+    return LinkFacts(facts.size, targets, facts.problems, tuple(map(sys.intern, facts.images)),
+                     tuple(map(sys.intern, facts.unweighed)))
 
 
 def _same_bytes(path: str, content: bytes) -> bool:
