@@ -65,9 +65,9 @@ class Cards:
 
     def with_card(self, made: "Cards", source: str) -> "Cards | None":
         """These cards with one article's card made again (`made`, by make_cards), its new file in
-        place of its old one; None when another page also shows the old file."""
+        place of its old one; None when another page also shows the old file or already has the new one."""
         old, new = self.articles.get(source, ("", ""))[0], made.articles[source][0]
-        if old != new and (old in self.site_cards.values()
+        if old != new and (old in self.site_cards.values() or new in self.files
                            or any(name == old for s, (name, _) in self.articles.items() if s != source)):
             return None
         files = {(new if name == old else name): (made.files[new] if name == old else file)

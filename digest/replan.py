@@ -6,7 +6,9 @@ its fingerprint. The result is the plan a full build would make.
 The text, title or summary only means: the same file, every other front matter field and
 derived value the same (date, address, tags, images ...), no image in the old or new text (the
 images step rewrites such bodies), no translation of it or by it (a translation's staleness
-follows the text), and no title change of a plain page (its title is in every page's menu).
+follows the text), no title change of a plain page (its title is in every page's menu), and
+the site model holding the article as read (it gives a title with no ASCII slug a copy of its
+own, which is what the pages show).
 A title or summary is also in strings the plan makes itself, not only in the article shown:
 the article's own head, its redirects' heads and its share card. Those are planned again for
 that article alone (`own`), the rest of the site as it was."""
@@ -49,7 +51,7 @@ def text_edits(before: Sequence[Article], after: Sequence[Article],
 
 
 def _text_only(old: Article, new: Article) -> bool:
-    if old.has_images or new.has_images or old.image or new.image or (old.is_page and heads_changed(old, new)):
+    if old.has_images or new.has_images or old.image or new.image or (old.is_page and old.title != new.title):
         return False
     return all(getattr(old, name) == getattr(new, name) for name in _OTHER_FIELDS)
 
@@ -124,24 +126,38 @@ def replan(read_before: Sequence[Article], read_now: Sequence[Article], site: Si
     swaps = text_edits(read_before, read_now, site.read)
     if swaps is None:
         return None
+    # The site model may hold its own copy of an article, not the one read (a title with no ASCII
+    # slug gets one there): the pages show that copy, which a swap by identity would miss
+    model = {a.source: a for edition in site.editions for a in edition.articles + edition.pages}
+    for old, _ in swaps.values():
+        held = model.get(old.source)
+        if held is not None and any(getattr(held, name) != getattr(old, name) for name in _OTHER_FIELDS):
+            return None
     specs, keys, shows = list(specs), list(keys), dict(shows)
     touched = {i for key in swaps for i in shows.get(key, ())}
     for i in touched:
         specs[i] = swap(specs[i], swaps)
     articles = tuple(swap(list(planned), swaps))
     if any(heads_changed(old, new) for old, new in swaps.values()):
-        latest = {a.source: a for a in articles}  # the site model holds each article as last planned
+        # The site model holds each article as the last full plan made it: an article edited since
+        # (its digest differs) is replaced by its latest version; the others, copies included, stay
+        latest = {a.source: a for a in articles}
+
+        def latest_of(article: Article) -> Article:
+            found = latest.get(article.source, article)
+            return found if found.digest != article.digest else article
+
         at = {spec.path: i for i, spec in enumerate(specs)}
         for key, (old, new) in swaps.items():
-            if not heads_changed(old, new):
-                continue
+            if not heads_changed(old, new) or key not in shows:
+                continue  # unchanged for the plan, or shown nowhere (a draft, an article not yet out)
             made = own(new, cards)
             if made is None or any(at.get(s.path) not in shows.get(key, ()) for s in made.specs) \
                     or any(path not in at for path in made.files):
                 return None
             cards = made.cards
             for spec in made.specs:
-                specs[at[spec.path]] = replaced(spec, lambda a: latest.get(a.source, a))
+                specs[at[spec.path]] = replaced(spec, latest_of)
             for path, spec in made.files.items():
                 specs[at[path]] = spec
                 touched.add(at[path])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, snapshot
+from conftest import ARTICLES, NOW, SITE_YAML, snapshot, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
@@ -324,3 +324,69 @@ def test_a_damaged_manifest_renders_every_page_again(site: Path, tmp_path: Path,
     report = build(site, BuildOptions(now=NOW))
     assert report.write.unchanged == 0 and report.write.written > len(snapshot(site / "output"))  # all, and the index
     assert snapshot(site / "output") == fresh_build(site, tmp_path)
+
+
+NO_ASCII_SLUG = {"content/2023/kana.md": """\
+---
+title: お知らせ
+date: 2023-08-01
+tags: [legal aid]
+---
+A synthetic notice whose title gives no ASCII slug: the site model gives it one of its own.
+"""}
+
+
+def replanned(builder: Builder, site: Path, tmp_path: Path, *changed: str) -> bool:
+    """Build after an edit; the output must be a fresh build's. Whether the last plan stood."""
+    report = builder.build(changed=frozenset(changed))
+    assert snapshot(tmp_path / "preview") == fresh_build(site, tmp_path)
+    return "model" not in report.timings
+
+
+def test_head_edits_of_drafts_future_articles_and_plain_pages(site: Path, tmp_path: Path) -> None:
+    builder = preview_builder(site, tmp_path)
+    edit(site, "content/2025/draft.md", "Not ready.", "Not ready at all.")  # its summary; shown nowhere
+    assert replanned(builder, site, tmp_path, "content/2025/draft.md")
+    edit(site, "content/2025/future.md", "Not yet.", "Not yet, soon.")
+    assert replanned(builder, site, tmp_path, "content/2025/future.md")
+    append(site, ALPHA_SOURCE, "A closing synthetic paragraph.")  # and the next edit still plans well
+    assert replanned(builder, site, tmp_path, ALPHA_SOURCE)
+    edit(site, "content/pages/about.md", "A synthetic about page.", "A synthetic page about us.")  # its summary
+    assert replanned(builder, site, tmp_path, "content/pages/about.md")
+
+
+def test_an_article_the_site_model_gives_a_slug_is_planned_right(tmp_path: Path) -> None:
+    """Its neighbour's title edit keeps the model's copy in the neighbour's links; its own edit
+    plans the site again (the pages show the model's copy, not the article read)."""
+    site = write_site(tmp_path / "site", {**ARTICLES, **NO_ASCII_SLUG})
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Older synthetic note\nslug: older-synthetic-note\n")
+    builder = preview_builder(site, tmp_path)
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Renamed synthetic note\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)
+    append(site, "content/2023/kana.md", "A second synthetic paragraph.")
+    assert not replanned(builder, site, tmp_path, "content/2023/kana.md")
+
+
+@pytest.mark.parametrize("cards", ["articles", "photos", "site"])
+def test_title_edits_with_every_kind_of_share_card(tmp_path: Path, cards: str) -> None:
+    site = write_site(tmp_path / "site", site_yaml=SITE_YAML + f"share_cards: {cards}\n")
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Older synthetic note\nslug: older-synthetic-note\n")
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic\n",
+         "title: Examplecity opens a legal clinic\nslug: examplecity-opens-a-legal-clinic\n")
+    builder = preview_builder(site, tmp_path)
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Renamed synthetic note\n")
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic\n", "title: Examplecity opens a new clinic\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE, ALPHA_SOURCE)  # two neighbours in one batch
+    edit(site, DELTA_SOURCE, "title: Renamed synthetic note\n", "title: Older synthetic note\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)
+
+
+def test_a_title_edit_onto_another_articles_card_plans_the_site_again(site: Path, tmp_path: Path) -> None:
+    """Two articles with one slug, date and title draw one card: the plan must not list it twice."""
+    for name, title in (("x", "Shared synthetic name"), ("y", "Other synthetic name")):
+        (site / f"content/2024/{name}.md").write_text(
+            f"---\ntitle: {title}\nslug: same\ndate: 2024-06-01\n{'permalink: special/' if name == 'x' else ''}\n"
+            f"---\nOne synthetic text.\n", encoding="utf-8")
+    builder = preview_builder(site, tmp_path)
+    edit(site, "content/2024/y.md", "title: Other synthetic name", "title: Shared synthetic name")
+    assert not replanned(builder, site, tmp_path, "content/2024/y.md")
