@@ -36,8 +36,8 @@ Swaps = Mapping[int, tuple[Article, Article]]   # id(old article) -> (old, new)
 def text_edits(before: Sequence[Article], after: Sequence[Article],
                versions: Mapping[str, Mapping[str, Article]]) -> dict[int, tuple[Article, Article]] | None:
     """The articles whose text, title or summary alone changed, by the old one's identity; None
-    when anything else changed. `before` and `after` are the articles read, in source order; `versions` every
-    article read by the key its translations share."""
+    when anything else changed. `before` and `after` are the articles read, in source order;
+    `versions` every article read by the key its translations share."""
     if len(before) != len(after):
         return None
     found = {}
