@@ -139,13 +139,14 @@ def replan(read_before: Sequence[Article], read_now: Sequence[Article], site: Si
         specs[i] = swap(specs[i], swaps)
     articles = tuple(swap(list(planned), swaps))
     if any(heads_changed(old, new) for old, new in swaps.values()):
-        # The site model holds each article as the last full plan made it: an article edited since
-        # (its digest differs) is replaced by its latest version; the others, copies included, stay
+        # The site model holds each article as the last full plan made it: each is replaced by its
+        # latest version (the object the other pages show), but for the model's own copies, which
+        # differ from the article read in more than its text, title and summary (a slug of its own)
         latest = {a.source: a for a in articles}
 
         def latest_of(article: Article) -> Article:
             found = latest.get(article.source, article)
-            return found if found.digest != article.digest else article
+            return found if all(getattr(found, name) == getattr(article, name) for name in _OTHER_FIELDS) else article
 
         at = {spec.path: i for i, spec in enumerate(specs)}
         for key, (old, new) in swaps.items():

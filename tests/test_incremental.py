@@ -390,3 +390,19 @@ def test_a_title_edit_onto_another_articles_card_plans_the_site_again(site: Path
     builder = preview_builder(site, tmp_path)
     edit(site, "content/2024/y.md", "title: Other synthetic name", "title: Shared synthetic name")
     assert not replanned(builder, site, tmp_path, "content/2024/y.md")
+
+
+def test_a_neighbours_page_planned_again_follows_later_edits(site: Path, tmp_path: Path) -> None:
+    """An undone edit reads the article again as a new object with its old digest: a page
+    planned again must show that object, which later edits are swapped into."""
+    for source, title in ((DELTA_SOURCE, "Older synthetic note"), (ALPHA_SOURCE, "Examplecity opens a legal clinic")):
+        edit(site, source, f"title: {title}\n", f"title: {title}\nslug: {title.lower().replace(' ', '-')}\n")
+    builder = preview_builder(site, tmp_path)
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Renamed synthetic note\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)
+    edit(site, DELTA_SOURCE, "title: Renamed synthetic note\n", "title: Older synthetic note\n")  # undone
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)
+    edit(site, ALPHA_SOURCE, "title: Examplecity opens a legal clinic\n", "title: Examplecity opens a new clinic\n")
+    assert replanned(builder, site, tmp_path, ALPHA_SOURCE)  # its page, planned again, shows delta
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Third synthetic note\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)
