@@ -35,7 +35,7 @@ from .pipeline import Builder, BuildOptions, BuildReport
 from .contexts import ArticleContext, PageContext
 from .plan import own_specs
 from .render import OutputFile, render_site
-from .replan import text_edits
+from .replan import latest, replaced, text_edits
 from .search import Cancelled
 from .sources import read_source
 from .watch import CONTENT, EVERYTHING, LAYOUT, STEP, Watcher, classify
@@ -312,6 +312,8 @@ def quick_update(builder: Builder, sources: list[str]) -> list[str]:
             continue
         new = images.articles[0]
         spec = own_specs(site, kept.planned.strings, _with_card(kept.planned.cards, cards, new.source), new)[0]
+        current = latest(kept.planned.loaded.articles)  # its neighbours as the last build showed them
+        spec = replaced(spec, lambda a, source=new.source: a if a.source == source else current(a))
         try:
             [page] = render_site([spec], builder.layouts(config, kept.planned.strings), {}, config.base_url)
         except SiteError:

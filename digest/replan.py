@@ -92,6 +92,20 @@ def replaced(value: Any, new_of: Callable[[Article], Article]) -> Any:
     return value
 
 
+def latest(articles: Sequence[Article]) -> Callable[[Article], Article]:
+    """For an article of the site model, which holds each as the last full plan made it, its
+    latest version among `articles` (the object the pages show), unless the model's is a copy of
+    its own, differing from the article read in more than its text, title and summary (the slug
+    the model gives a title with no ASCII one)."""
+    by_source = {a.source: a for a in articles}
+
+    def latest_of(article: Article) -> Article:
+        found = by_source.get(article.source, article)
+        return found if all(getattr(found, name) == getattr(article, name) for name in _OTHER_FIELDS) else article
+
+    return latest_of
+
+
 @dataclass(frozen=True, slots=True)
 class Own:
     """An article planned again alone, after an edit of its title or summary."""
@@ -139,15 +153,7 @@ def replan(read_before: Sequence[Article], read_now: Sequence[Article], site: Si
         specs[i] = swap(specs[i], swaps)
     articles = tuple(swap(list(planned), swaps))
     if any(heads_changed(old, new) for old, new in swaps.values()):
-        # The site model holds each article as the last full plan made it: each is replaced by its
-        # latest version (the object the other pages show), but for the model's own copies, which
-        # differ from the article read in more than its text, title and summary (a slug of its own)
-        latest = {a.source: a for a in articles}
-
-        def latest_of(article: Article) -> Article:
-            found = latest.get(article.source, article)
-            return found if all(getattr(found, name) == getattr(article, name) for name in _OTHER_FIELDS) else article
-
+        latest_of = latest(articles)
         at = {spec.path: i for i, spec in enumerate(specs)}
         for key, (old, new) in swaps.items():
             if not heads_changed(old, new) or key not in shows:

@@ -406,3 +406,14 @@ def test_a_neighbours_page_planned_again_follows_later_edits(site: Path, tmp_pat
     assert replanned(builder, site, tmp_path, ALPHA_SOURCE)  # its page, planned again, shows delta
     edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Third synthetic note\n")
     assert replanned(builder, site, tmp_path, DELTA_SOURCE)
+
+
+def test_a_quick_update_shows_neighbours_as_the_last_build_did(site: Path, tmp_path: Path) -> None:
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Older synthetic note\nslug: older-synthetic-note\n")
+    builder = preview_builder(site, tmp_path)
+    edit(site, DELTA_SOURCE, "title: Older synthetic note\n", "title: Renamed synthetic note\n")
+    assert replanned(builder, site, tmp_path, DELTA_SOURCE)  # the site model still holds the old title
+    edit(site, ALPHA_SOURCE, "tags: [legal aid, Examplecity]", "tags: [legal aid, Examplecity, consulates]")
+    assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
+    page = (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
+    assert b"Renamed synthetic note" in page and b"Older synthetic note" not in page
