@@ -23,7 +23,9 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Mapping
 
 MAGIC = b"pagefind_dcd"
@@ -40,6 +42,7 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> 
     for 1,000 articles, more for a bigger site."""
     entry = json.loads(files[ENTRY])
     out = dict(files)
+    made: list[str] = []   # files written here, packed at the end on every core
     for language, info in entry["languages"].items():
         meta_name = f"pagefind.{info['hash']}.pf_meta"
         meta = _unpack(files[meta_name])
@@ -55,7 +58,8 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> 
         for chunk in chunks:
             body = _head(4, 1) + _head(4, len(chunk)) + b"".join(data for _, data in chunk)
             chunk_hash = _name(language, body, 7, out)
-            out[f"index/{chunk_hash}.pf_index"] = _pack(body)
+            out[f"index/{chunk_hash}.pf_index"] = body
+            made.append(f"index/{chunk_hash}.pf_index")
             listed.append([chunk[0][0], chunk[-1][0], chunk_hash])
         for before, after in zip(listed, listed[1:]):
             after[0] = _start(before[1], after[0])
@@ -64,7 +68,10 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> 
         new_meta = meta[:start] + table + meta[end:]
         del out[meta_name]
         info["hash"] = _name(language, new_meta, 10, {})
-        out[f"pagefind.{info['hash']}.pf_meta"] = _pack(new_meta)
+        out[f"pagefind.{info['hash']}.pf_meta"] = new_meta
+        made.append(f"pagefind.{info['hash']}.pf_meta")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # zlib lets go of the GIL
+        out.update(zip(made, pool.map(_pack, [out[name] for name in made])))
     out[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return out
 
@@ -126,42 +133,48 @@ def _read_head(data: bytes, i: int) -> tuple[int, int, int]:
     return first >> 5, int.from_bytes(data[i + 1:i + 1 + width], "big"), i + 1 + width
 
 
-@functools.lru_cache(maxsize=4096)
-def _ints(count: int) -> re.Pattern[bytes]:
-    """`count` CBOR integers in a row (up to 32 bits), as word positions are: matched in C."""
-    one = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\s\S]|[\x19\x39][\s\S]{2}|[\x1a\x3a][\s\S]{4})"
-    return re.compile(one + b"{%d}" % count)
+_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\s\S]|[\x19\x39][\s\S]{2}|[\x1a\x3a][\s\S]{4})"
+_INTS = rb"(?:" + b"|".join(bytes([0x80 | n]) + _INT + b"{%d}" % n for n in range(24)) + rb")"  # [int, ...]
+# A word's entry for one page, [page, [positions], [meta positions]], up to 23 of each: most entries.
+_ENTRY = rb"\x83" + _INT + _INTS + _INTS
+_ITEM = rb"(?:" + _INT + rb"|" + _ENTRY + rb")"
+_RUNS = (64, 8)
+
+
+@functools.lru_cache(maxsize=128)
+def _run(count: int) -> re.Pattern[bytes]:
+    """`count` items in a row, each an integer (up to 32 bits) or a plain page entry: a word's
+    positions or pages matched in C, so an index's millions of items cost thousands of calls."""
+    return re.compile(b"(?:" + _ITEM + b"){%d}+" % count)
 
 
 def _skip(data: bytes, i: int) -> int:
-    """The index just after the CBOR item at i (the heads read inline: a million per index)."""
-    pending = 1
-    while pending:
-        pending -= 1
-        first = data[i]
-        major, arg = first >> 5, first & 31
-        i += 1
-        if arg >= 24:
-            width = 1 << (arg - 24)
-            if width > 8:
-                raise ValueError("indefinite-length CBOR is not expected in a Pagefind index")
-            arg = int.from_bytes(data[i:i + width], "big")
-            i += width
-        if major < 2:
-            continue
-        if major == 4:
-            if arg:
-                ints = _ints(arg).match(data, i)
-                if ints is None:
-                    pending += arg
-                else:
-                    i = ints.end()
-        elif major < 4:
-            i += arg
-        elif major == 5:
-            pending += 2 * arg
-        elif major == 6:
-            pending += 1
+    """The index just after the CBOR item at i."""
+    first = data[i]
+    major, arg = first >> 5, first & 31
+    i += 1
+    if arg >= 24:
+        width = 1 << (arg - 24)
+        if width > 8:
+            raise ValueError("indefinite-length CBOR is not expected in a Pagefind index")
+        arg = int.from_bytes(data[i:i + width], "big")
+        i += width
+    if major < 2 or major == 7:
+        return i
+    if major < 4:
+        return i + arg
+    if major == 6:
+        return _skip(data, i)
+    left = arg if major == 4 else 2 * arg
+    while left:  # runs of plain items at once; an item of another shape on its own
+        for size in _RUNS:
+            if left >= size:
+                found = _run(size).match(data, i)
+                if found is not None:
+                    i, left = found.end(), left - size
+                    break
+        else:
+            i, left = _skip(data, i), left - 1
     return i
 
 

@@ -23,7 +23,7 @@ from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
 from digest.search import Cancelled, _run, run_pagefind
-from digest.search_chunks import _field_span, _items, _strings, _unpack, _words, split_chunks
+from digest.search_chunks import _field_span, _items, _skip, _strings, _unpack, _words, split_chunks
 from test_quality import AXE_LEVEL_AA, axe_violations
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -163,6 +163,41 @@ def test_split_chunks_keeps_every_word_where_the_searcher_looks(site: Path) -> N
         for low, high, chunk_hash in chunks:
             for word, _ in _words(_unpack(split[f"index/{chunk_hash}.pf_index"])):
                 assert next(h for low, high, h in chunks if low <= word <= high) == chunk_hash, (language, word)
+
+
+def cbor(value: Any) -> bytes:
+    """Plain CBOR, shortest heads, as minicbor writes Pagefind's index (a reference for _skip)."""
+    def head(major: int, arg: int) -> bytes:
+        if arg < 24:
+            return bytes([major << 5 | arg])
+        width = next(w for w in (1, 2, 4, 8) if arg < 1 << (8 * w))
+        return bytes([major << 5 | {1: 24, 2: 25, 4: 26, 8: 27}[width]]) + arg.to_bytes(width, "big")
+    if value is None or isinstance(value, bool):
+        return head(7, {False: 20, True: 21, None: 22}[value])
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, str):
+        return head(3, len(value.encode())) + value.encode()
+    if isinstance(value, dict):
+        return head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+    return head(4, len(value)) + b"".join(cbor(item) for item in value)
+
+
+def test_skip_finds_the_end_of_every_shape_of_word_entry() -> None:
+    """Word entries as Pagefind writes them: runs of plain page entries (matched many at once)
+    broken by entries too long for the run (24+ positions), ints of every width, negative
+    weights, meta positions, maps, nested arrays and simple values; each item's end is where its bytes end."""
+    plain = [[n % 7, [-25, n, 300 + n], []] for n in range(150)]
+    odd = [[70_000, list(range(30)), [-2, 3]], [5, [2**31], [1]], [6, [[1, 2]], []], {"w": [1, -300]}]
+    pages = plain[:70] + odd[:2] + plain[70:140] + odd[2:] + plain[140:]
+    items = [["word", pages, 0], list(range(-30, 100)), pages[:64], pages[:8], [], [[]], "ñandú", 2**40,
+             [True, None, [False]]]
+    for item in items:
+        data = cbor(item) + b"\xff"
+        assert _skip(data, 0) == len(data) - 1, item
+    chunk = cbor([[["alpha", plain[:65], 0], ["beta", pages, 1]]])
+    assert [(word, cbor(entry)) for word, entry in zip(["alpha", "beta"], [["alpha", plain[:65], 0], ["beta", pages, 1]])] \
+        == _words(chunk)
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
