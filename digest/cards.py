@@ -46,6 +46,34 @@ class CardJob:
     lang: str = "en"
 
 
+class Unmade:
+    """Cards named in the plan whose files are not drawn yet (make_cards(later=True)): a build
+    draws them after its pages, one at a time while Pagefind leaves a core idle, then the rest
+    on every core. Each is written into the cache, where the plan's Generated file points."""
+
+    def __init__(self, jobs: list[CardJob], fonts: tuple[Path, Path], cache: Path):
+        self.jobs, self.fonts, self.cache = jobs, fonts, cache
+        self.names = frozenset(job.name for job in jobs)   # their output paths
+
+    def draw_one(self) -> bool:
+        """Draw one card, if any is left; whether one was."""
+        if not self.jobs:
+            return False
+        self._write(self.jobs.pop())
+        return True
+
+    def draw(self, workers: int) -> None:
+        """Draw every card left, on every core."""
+        jobs, self.jobs = self.jobs, []
+        # Each worker writes its cards into the cache itself: only names come back, so no card's
+        # bytes wait in a pipe or in this process.
+        for _ in parallel_map(self._write, jobs, workers, 8):
+            pass
+
+    def _write(self, job: CardJob) -> None:
+        write_atomic(self.cache / _cached(job), draw(job, self.fonts))
+
+
 @dataclass(frozen=True, slots=True)
 class Cards:
     """The share cards of a site: per article source and per language, and their files."""
@@ -53,6 +81,7 @@ class Cards:
     articles: Mapping[str, tuple[str, str]]      # article source -> (card's output path, alt text)
     site_cards: Mapping[str, str]                # language code -> its site card's output path
     files: Mapping[str, Generated]
+    unmade: Unmade | None = None                 # cards not drawn yet (make_cards(later=True))
 
     def articles_files(self, source: str) -> dict[str, Generated]:
         """The card file of one article."""
@@ -78,11 +107,11 @@ class Cards:
 
 
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
-               cache: Path | None = None) -> Cards:
+               cache: Path | None = None, later: bool = False) -> Cards:
     """A card for every published article and plain page and one per language for the other
-    pages; only what the cache lacks is drawn, on every core. `share_cards: photos` gives a
-    card of its own only to an article with a lead photo, `site` to none: the others share
-    their language's card."""
+    pages; only what the cache lacks is drawn, on every core, or `later` (Cards.unmade).
+    `share_cards: photos` gives a card of its own only to an article with a lead photo, `site`
+    to none: the others share their language's card."""
     fonts = find_fonts(config.root)
     if any(language.rtl for language in config.languages):
         _check_rtl_layout()
@@ -105,14 +134,12 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     jobs.update((job.name, job) for job in site_jobs.values())
     site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
-    todo = [j for j in jobs.values() if not (cache / _cached(j)).is_file()]
-    # Each worker writes its cards into the cache itself: only names come back, so no card's
-    # bytes wait in a pipe or in this process.
-    for _ in parallel_map(lambda j: write_atomic(cache / _cached(j), draw(j, fonts)), todo, workers, 8):
-        pass
+    unmade = Unmade([j for j in jobs.values() if not (cache / _cached(j)).is_file()], fonts, cache)
+    if not later:
+        unmade.draw(workers)
     files = {name: Generated("share card", None, str(cache / _cached(job)), f"card-{job.key}")
              for name, job in jobs.items()}
-    return Cards(named, site_cards, files)
+    return Cards(named, site_cards, files, unmade if unmade.jobs else None)
 
 
 def _check_rtl_layout() -> None:

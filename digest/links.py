@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from html import unescape
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
@@ -59,6 +60,17 @@ def link_line(markdown: str, shown: str) -> int | None:
         if last[-1] in line and ("](" in line or "href" in line or "src" in line or "]:" in line):
             return number
     return None
+
+
+def source_line(root: Path, origin: str, shown: str) -> int | None:
+    """The line of an article's Markdown file (`origin`, under `root`) that a broken link to
+    `shown` is written on."""
+    if not origin.startswith("content/"):
+        return None
+    try:
+        return link_line((root / origin).read_text(encoding="utf-8"), shown)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def origin(base_url: str) -> str:

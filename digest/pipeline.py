@@ -6,6 +6,7 @@
     plan     Site                  -> Planned             plan.plan_site
     render   PageSpecs             -> OutputFiles + links render.render_site, staged by output.stage
     search   staged pages          -> Pagefind bundle     search.search_files, staged too
+    cards    share cards not drawn -> staged cards        cards.Unmade: some while Pagefind runs
     verify   links and weights     -> Verdict             links.verify
              bytes per kind        -> SiteSize            size.measure, warned of near the limit
     commit   staged files          -> output/             output.commit
@@ -39,7 +40,7 @@ from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .images import process_images
 from .inputs import build_time, bundle_files, static_files
-from .links import LinkFacts, Verdict, link_line, verify
+from .links import LinkFacts, Verdict, source_line, verify
 from .memo import RelatedMemo
 from .metadata import checked_images
 from .model import build_site
@@ -153,7 +154,7 @@ class Builder:
         # What changed since the last good build: a failed build's changes count for the next one
         since = None if changed is None or self.kept.unbuilt is None else self.kept.unbuilt | changed
         self.kept.unbuilt = since
-        planned = self._plan(timings, since)
+        planned = self._plan(timings, since, cards_later=not self.preview)
         try:
             report = self._write(planned, timings)
         except SiteError as exc:
@@ -175,13 +176,21 @@ class Builder:
                 shows: dict[int, list[int]] | None = {} if self.preview else None
                 keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
                 planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
-            staged = stage(pages.tap(self._render(planned, previous)), self.output_dir, manifest)
+            unmade = planned.cards.unmade if planned.cards is not None else None
+            later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
+            staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),
+                           self.output_dir, manifest)
         try:
             if config.search:
                 with timings.step("search"):
                     # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
-                    stage_more(staged, kept_bundle(previous) if self.preview else
-                               search_files(pages, staged, config.base_path, previous), manifest)
+                    stage_more(staged, kept_bundle(previous) if self.preview else search_files(
+                        pages, staged, config.base_path, previous, meanwhile=unmade.draw_one if unmade else None),
+                               manifest)
+            if unmade is not None:
+                with timings.step("cards"):  # the rest of them: Pagefind left time for some
+                    unmade.draw(self.workers)
+                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest)
             self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
@@ -261,7 +270,7 @@ class Builder:
 
     # ------------------------------------------------------------------ the steps
 
-    def _plan(self, timings: Timings, changed: frozenset[str] | None = None) -> Planned:
+    def _plan(self, timings: Timings, changed: frozenset[str] | None = None, cards_later: bool = False) -> Planned:
         # What each step makes lives until the build ends: once made, it is frozen out of the
         # collector's sight (see keep_from_collector). What the last build froze is handed back
         # first, so a long `serve` session collects its garbage as before.
@@ -295,7 +304,7 @@ class Builder:
             keep_from_collector()
             with timings.step("images"):
                 shown = tuple(a for e in site.editions for a in e.articles + e.pages)
-                cards = make_cards(config, strings, shown, self.workers, self.image_cache(config))
+                cards = make_cards(config, strings, shown, self.workers, self.image_cache(config), cards_later)
                 files = {**images.published({a.source for a in shown}), **cards.files}
             with timings.step("plan"):
                 specs = tuple(plan_site(site, strings, static_files(config), bundle_files(config, loaded.articles),
@@ -367,27 +376,25 @@ class Builder:
             return manifest.still_valid()
         return manifest.keys()  # this builder wrote the folder last: its manifest is the truth
 
-    def _render(self, planned: Planned, previous: Mapping[str, str]) -> Iterator[OutputFile]:
-        """Every file of the site, each image written checked for metadata on its way out."""
+    def _render(self, planned: Planned, previous: Mapping[str, str],
+                picked: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
+        """Every file of the site (whose path is `picked`), each image written checked for
+        metadata on its way out."""
         config = planned.loaded.config
-        return checked_images(render_site(list(planned.specs), self.layouts(config, planned.strings), previous,
-                                          config.base_url, self.workers, planned.keys), planned.origins())
+        specs, keys = list(planned.specs), planned.keys
+        if picked is not None:
+            chosen = [i for i, spec in enumerate(specs) if picked(spec.path)]
+            specs, keys = [specs[i] for i in chosen], keys and [keys[i] for i in chosen]
+        return checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
+                                          config.base_url, self.workers, keys), planned.origins())
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config
-        verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins(), self._link_line)
+        verdict = verify(facts, config.base_url, config.page_budget_kb, planned.origins(),
+                         functools.partial(source_line, self.root))
         if verdict.problems:
             raise SiteError(verdict.problems)
         return verdict
-
-    def _link_line(self, origin: str, shown: str) -> int | None:
-        """The line of an article's Markdown file that a broken link to `shown` is written on."""
-        if not origin.startswith("content/"):
-            return None
-        try:
-            return link_line((self.root / origin).read_text(encoding="utf-8"), shown)
-        except (OSError, UnicodeDecodeError):
-            return None
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -121,11 +121,13 @@ def kept_bundle(previous: Mapping[str, str]) -> list[OutputFile]:
 
 
 def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping[str, str],
-                 cancelled: Callable[[], bool] = lambda: False) -> list[OutputFile]:
+                 cancelled: Callable[[], bool] = lambda: False,
+                 meanwhile: Callable[[], bool] | None = None) -> list[OutputFile]:
     """The bundle's files. A language whose pages are those of the last bundle keeps its files
     (content None); any other is indexed again from its pages. The entry file, which names
     each language's index, is the only file the languages share that changes with them.
-    `cancelled` is asked while Pagefind runs: when it says yes, Pagefind is stopped (Cancelled)."""
+    `cancelled` is asked while Pagefind runs: when it says yes, Pagefind is stopped (Cancelled);
+    `meanwhile` does a little other work while it runs, saying whether there was any."""
     output_dir = staged.output_dir
     keys = language_keys(tap, staged, base_path, previous)
     entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
@@ -154,7 +156,7 @@ def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(staged, path) for path in sorted(tap.keys) if tap.language[path] == language}
-        bundle = split_chunks(run_pagefind(pages, near=output_dir.parent, cancelled=cancelled))
+        bundle = split_chunks(run_pagefind(pages, output_dir.parent, cancelled, meanwhile))
         one = json.loads(bundle.pop(ENTRY))
         clash = sorted(set(one["languages"]) & set(entry["languages"]))
         if clash:
@@ -191,11 +193,14 @@ def _kept_entry(output_dir: Path, kept: set[str]) -> dict:
 
 
 def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None,
-                 cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
+                 cancelled: Callable[[], bool] = lambda: False,
+                 meanwhile: Callable[[], bool] | None = None) -> dict[str, bytes]:
     """Index these pages (output path -> HTML, or the file that holds it) with the packaged
     Pagefind binary; its bundle's files by name. The binary reads a folder in one run: its
     Python API answers one page per tenth of a second, a minute and a half for a thousand
-    articles. The folder is made `near` the output folder, so unchanged pages are linked, not copied."""
+    articles. The folder is made `near` the output folder, so unchanged pages are linked, not
+    copied. Pagefind keeps about one core busy: `meanwhile` is called while it runs, as long as
+    it says it did something (a share card drawn: a few milliseconds)."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix=".digest-search-", dir=near) as folder:
         site, bundle = Path(folder) / "site", Path(folder) / "bundle"
@@ -210,7 +215,7 @@ def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None,
             else:
                 target.write_bytes(content)
         returncode, output = _run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                                  Path(folder) / "log", cancelled)
+                                  Path(folder) / "log", cancelled, meanwhile)
         if returncode != 0:
             detail = output.strip().splitlines()[-1:] or ["no output"]
             raise SiteError.at("site.yaml", None, f"search: Pagefind failed (exit {returncode}: {detail[0]}); "
@@ -219,25 +224,35 @@ def run_pagefind(pages: Mapping[str, bytes | Path], near: Path | None = None,
                 if p.is_file() and _kept(p.relative_to(bundle).as_posix())}
 
 
-def _run(command: list[str], log: Path, cancelled: Callable[[], bool], timeout: float = 600) -> tuple[int, str]:
-    """Run a command to its end (exit code and output), unless `cancelled` says stop first."""
+def _run(command: list[str], log: Path, cancelled: Callable[[], bool],
+         meanwhile: Callable[[], bool] | None = None, timeout: float = 600) -> tuple[int, str]:
+    """Run a command to its end (exit code and output), unless `cancelled` says stop first;
+    `meanwhile` is called while it runs, again at once each time it says it did some work."""
     if cancelled():
         raise Cancelled()
     with open(log, "w+b") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                returncode = process.wait(timeout=0.1)
-                break
-            except subprocess.TimeoutExpired:
-                if cancelled() or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
-                    if cancelled():
-                        raise Cancelled() from None
+        try:
+            while True:
+                returncode = process.poll()
+                if returncode is not None:
+                    break
+                if meanwhile is None or not meanwhile():
+                    try:
+                        returncode = process.wait(timeout=0.1)
+                        break
+                    except subprocess.TimeoutExpired:
+                        pass
+                if cancelled():
+                    raise Cancelled()
+                if time.monotonic() > deadline:
                     raise SiteError.at("site.yaml", None, f"search: Pagefind took more than {timeout:.0f} s; "
-                                                          "set 'search: false' to build without search") from None
+                                                          "set 'search: false' to build without search")
+        finally:
+            if process.poll() is None:  # stopped, or the work done meanwhile failed
+                process.kill()
+                process.wait()
         out.seek(0)
         return returncode, out.read().decode("utf-8", "replace")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTICLES, NOW, REPO, write_site
+from conftest import ARTICLES, NOW, REPO, snapshot, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
@@ -387,6 +388,78 @@ def test_a_cancelled_run_stops_its_process_at_once(tmp_path: Path) -> None:
         _run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "log",
              lambda: time.monotonic() - start > 0.3)
     assert time.monotonic() - start < 5
+
+
+def test_work_while_pagefind_runs_is_asked_for_until_there_is_none_and_a_failure_stops_it(tmp_path: Path) -> None:
+    """`meanwhile` (a share card drawn) is called again at once while it has work, then every
+    tenth of a second; when it fails, the process is stopped, not waited for."""
+    calls = []
+
+    def five_cards() -> bool:
+        calls.append(time.monotonic())
+        return len(calls) <= 5
+
+    code, _ = _run([sys.executable, "-c", "import time; time.sleep(0.6)"], tmp_path / "log", lambda: False, five_cards)
+    assert code == 0 and len(calls) >= 7   # five at once, then a few while it sleeps
+    assert calls[4] - calls[0] < 0.05
+
+    def failing() -> bool:
+        raise RuntimeError("a card could not be drawn")
+
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="card"):
+        _run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "log", lambda: False, failing)
+    assert time.monotonic() - start < 5
+
+
+def test_share_cards_are_drawn_while_pagefind_runs_and_a_failed_card_leaves_the_output(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build names its cards when it plans and draws them after its pages, the first ones
+    while Pagefind indexes (a core it leaves idle); every page's card is then in the output. A
+    card that cannot be drawn fails the build, and the output stays as the last build left it."""
+    import digest.cards
+    import digest.search
+
+    running, drawn = [], []
+    real_run, real_draw_one = digest.search._run, digest.cards.Unmade.draw_one
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        running.append(True)
+        try:
+            return real_run(*args, **kwargs)
+        finally:
+            running.pop()
+
+    def draw_one(self: Any) -> bool:
+        did = real_draw_one(self)
+        drawn.append((did, bool(running)))
+        return did
+
+    monkeypatch.setattr(digest.search, "_run", run)
+    monkeypatch.setattr(digest.cards.Unmade, "draw_one", draw_one)
+    report = build(site, BuildOptions(now=NOW))
+    assert (True, True) in drawn
+    assert "cards" in report.timings
+    named = set()
+    for page in (site / "output").rglob("*.html"):
+        found = re.search(r'<meta property="og:image" content="https://example.org/digest/([^"]+)"',
+                          page.read_text(encoding="utf-8"))
+        if found:
+            named.add(found.group(1))
+    assert len(named) > 3 and all((site / "output" / name).read_bytes().startswith(b"\x89PNG") for name in named)
+
+    before = snapshot(site / "output")
+    article = site / "content/2024/alpha.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+
+    def broken(job: Any, fonts: Any) -> bytes:
+        raise SiteError.at("share cards", None, "this card cannot be drawn")
+
+    monkeypatch.setattr(digest.cards, "draw", broken)
+    with pytest.raises(SiteError, match="this card cannot be drawn"):
+        build(site, BuildOptions(now=NOW))
+    assert snapshot(site / "output") == before
+    assert not list(site.glob(".output.staging-*"))
 
 
 def test_the_preview_makes_no_index_once_search_is_turned_off(site: Path, tmp_path: Path) -> None:
