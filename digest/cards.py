@@ -47,9 +47,9 @@ class CardJob:
 
 
 class Unmade:
-    """Cards named in the plan whose files are not drawn yet (make_cards(later=True)): a build
-    draws them after its pages, one at a time while Pagefind leaves a core idle, then the rest
-    on every core. Each is written into the cache, where the plan's Generated file points."""
+    """Drawn cards named in the plan whose files are not made yet (make_cards(later=True)): a
+    build draws them after its pages, one at a time while Pagefind leaves a core idle, then the
+    rest on every core. Each is written into the cache, where the plan's Generated file points."""
 
     def __init__(self, jobs: list[CardJob], fonts: tuple[Path, Path], cache: Path):
         self.jobs, self.fonts, self.cache = jobs, fonts, cache
@@ -109,7 +109,7 @@ class Cards:
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
                cache: Path | None = None, later: bool = False) -> Cards:
     """A card for every published article and plain page and one per language for the other
-    pages; only what the cache lacks is drawn, on every core, or `later` (Cards.unmade).
+    pages; only what the cache lacks is made, on every core, drawn cards perhaps `later` (Cards.unmade).
     `share_cards: photos` gives a card of its own only to an article with a lead photo, `site`
     to none: the others share their language's card."""
     fonts = find_fonts(config.root)
@@ -134,9 +134,12 @@ def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], 
     jobs.update((job.name, job) for job in site_jobs.values())
     site_cards = {code: job.name for code, job in site_jobs.items()}
     cache = (cache or config.cache_dir / "images") / "cards"
-    unmade = Unmade([j for j in jobs.values() if not (cache / _cached(j)).is_file()], fonts, cache)
-    if not later:
-        unmade.draw(workers)
+    todo = [j for j in jobs.values() if not (cache / _cached(j)).is_file()]
+    # A photo's card is cropped now, from the photo whose digest names it (an editor may save
+    # the photo again while the pages render); a drawn card shows only texts, and may wait.
+    now = Unmade([j for j in todo if j.photo or not later], fonts, cache)
+    now.draw(workers)
+    unmade = Unmade([j for j in todo if not j.photo and later], fonts, cache)
     files = {name: Generated("share card", None, str(cache / _cached(job)), f"card-{job.key}")
              for name, job in jobs.items()}
     return Cards(named, site_cards, files, unmade if unmade.jobs else None)

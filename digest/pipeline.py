@@ -184,9 +184,9 @@ class Builder:
             if config.search:
                 with timings.step("search"):
                     # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
+                    draw = unmade.draw_one if unmade is not None and self.workers > 1 else None
                     stage_more(staged, kept_bundle(previous) if self.preview else search_files(
-                        pages, staged, config.base_path, previous, meanwhile=unmade.draw_one if unmade else None),
-                               manifest)
+                        pages, staged, config.base_path, previous, meanwhile=draw, workers=self.workers), manifest)
             if unmade is not None:
                 with timings.step("cards"):  # the rest of them: Pagefind left time for some
                     unmade.draw(self.workers)
@@ -233,7 +233,8 @@ class Builder:
         kept = [OutputFile(path, key, None) for path, key in previous.items() if not path.startswith(SEARCH_BUNDLE)]
         staged = stage(kept, self.output_dir, manifest)
         try:
-            stage_more(staged, search_files(pages, staged, config.base_path, previous, cancelled), manifest)
+            stage_more(staged, search_files(pages, staged, config.base_path, previous, cancelled,
+                                            workers=self.workers), manifest)
             written = commit(staged, manifest)
         finally:
             staged.discard()

@@ -122,12 +122,13 @@ def kept_bundle(previous: Mapping[str, str]) -> list[OutputFile]:
 
 def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping[str, str],
                  cancelled: Callable[[], bool] = lambda: False,
-                 meanwhile: Callable[[], bool] | None = None) -> list[OutputFile]:
+                 meanwhile: Callable[[], bool] | None = None, workers: int = 1) -> list[OutputFile]:
     """The bundle's files. A language whose pages are those of the last bundle keeps its files
     (content None); any other is indexed again from its pages. The entry file, which names
     each language's index, is the only file the languages share that changes with them.
     `cancelled` is asked while Pagefind runs: when it says yes, Pagefind is stopped (Cancelled);
-    `meanwhile` does a little other work while it runs, saying whether there was any."""
+    `meanwhile` does a little other work while it runs, saying whether there was any. The index
+    is re-cut (search_chunks) in `workers` threads."""
     output_dir = staged.output_dir
     keys = language_keys(tap, staged, base_path, previous)
     entry_path, shared_key = SEARCH_BUNDLE + ENTRY, f"search:{pagefind_version()}:{FORMAT}"
@@ -156,7 +157,7 @@ def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(staged, path) for path in sorted(tap.keys) if tap.language[path] == language}
-        bundle = split_chunks(run_pagefind(pages, output_dir.parent, cancelled, meanwhile))
+        bundle = split_chunks(run_pagefind(pages, output_dir.parent, cancelled, meanwhile), workers=workers)
         one = json.loads(bundle.pop(ENTRY))
         clash = sorted(set(one["languages"]) & set(entry["languages"]))
         if clash:

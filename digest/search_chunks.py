@@ -23,7 +23,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Mapping
@@ -34,12 +33,12 @@ META_BYTES = 25          # what one more chunk adds to the metadata every first 
 ENTRY = "pagefind-entry.json"
 
 
-def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> dict[str, bytes]:
+def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None, workers: int = 1) -> dict[str, bytes]:
     """The bundle (file name -> bytes) with every language's word index cut in smaller chunks.
 
     Smaller chunks cost a longer chunk list in the metadata; a two-word first query loads
     both, and is smallest around sqrt(index bytes * META_BYTES / 2) per chunk: CHUNK_BYTES
-    for 1,000 articles, more for a bigger site."""
+    for 1,000 articles, more for a bigger site. The new files are compressed in `workers` threads."""
     entry = json.loads(files[ENTRY])
     out = dict(files)
     made: list[str] = []   # files written here, packed at the end on every core
@@ -70,7 +69,7 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None) -> 
         info["hash"] = _name(language, new_meta, 10, {})
         out[f"pagefind.{info['hash']}.pf_meta"] = new_meta
         made.append(f"pagefind.{info['hash']}.pf_meta")
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # zlib lets go of the GIL
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # zlib lets go of the GIL
         out.update(zip(made, pool.map(_pack, [out[name] for name in made])))
     out[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return out

@@ -263,6 +263,28 @@ def test_every_page_has_a_share_card(built: tuple[Path, str]) -> None:
     assert 'og:image:alt" content="Illustration of overlapping circles, not a news photo"' in story
 
 
+def test_a_photo_card_is_cropped_when_the_site_is_planned_and_drawn_cards_wait(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lead photo's card is named by the photo's digest, so it is cropped from the photo as it
+    was read, before the pages render; only drawn cards (texts alone) are left for after them."""
+    import digest.pipeline
+
+    waiting: list = []
+    real = digest.pipeline.make_cards
+
+    def make_cards(*args: object, **kwargs: object) -> object:
+        cards = real(*args, **kwargs)  # type: ignore[arg-type]
+        waiting.extend(cards.unmade.jobs if cards.unmade else [])
+        return cards
+
+    monkeypatch.setattr(digest.pipeline, "make_cards", make_cards)
+    site = photo_site(tmp_path / "site", site_yaml_extra="search: false\n")
+    build(site, BuildOptions(now=NOW))
+    assert waiting and not [job for job in waiting if job.photo]
+    card = re.search(r'og:image" content="https://example.org/digest/([^"]+)"', story_html(site)).group(1)
+    assert card.endswith(".jpg") and (site / "output" / card).is_file()
+
+
 def test_avif_can_be_turned_off(tmp_path: Path) -> None:
     site = photo_site(tmp_path / "site", site_yaml_extra="images: {avif: false, quality: {webp: 60}}\n")
     build(site, BuildOptions(now=NOW))

@@ -415,8 +415,9 @@ def test_work_while_pagefind_runs_is_asked_for_until_there_is_none_and_a_failure
 def test_share_cards_are_drawn_while_pagefind_runs_and_a_failed_card_leaves_the_output(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build names its cards when it plans and draws them after its pages, the first ones
-    while Pagefind indexes (a core it leaves idle); every page's card is then in the output. A
-    card that cannot be drawn fails the build, and the output stays as the last build left it."""
+    while Pagefind indexes (a core it leaves idle; with --jobs 1, after it); every page's card is
+    then in the output. A card that cannot be drawn fails the build, and the output stays as
+    the last build left it."""
     import digest.cards
     import digest.search
 
@@ -437,7 +438,9 @@ def test_share_cards_are_drawn_while_pagefind_runs_and_a_failed_card_leaves_the_
 
     monkeypatch.setattr(digest.search, "_run", run)
     monkeypatch.setattr(digest.cards.Unmade, "draw_one", draw_one)
-    report = build(site, BuildOptions(now=NOW))
+    build(site, BuildOptions(now=NOW, workers=1, output=site / "one-core"))  # --jobs 1: one thing at a time
+    assert drawn == [] and (site / "one-core/pagefind").is_dir()
+    report = build(site, BuildOptions(now=NOW, workers=2, use_cache=False))
     assert (True, True) in drawn
     assert "cards" in report.timings
     named = set()
