@@ -157,7 +157,8 @@ def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping
     made: dict[str, bytes] = {}
     for language in fresh:
         pages = {path: _page(staged, path) for path in sorted(tap.keys) if tap.language[path] == language}
-        bundle = split_chunks(run_pagefind(pages, output_dir.parent, cancelled, meanwhile), workers=workers)
+        bundle = split_chunks(run_pagefind(pages, output_dir.parent, cancelled, meanwhile), workers=workers,
+                              last=lambda name: _last(output_dir, name))
         one = json.loads(bundle.pop(ENTRY))
         clash = sorted(set(one["languages"]) & set(entry["languages"]))
         if clash:
@@ -178,6 +179,14 @@ def search_files(tap: PageTap, staged: Staged, base_path: str, previous: Mapping
     entry["languages"] = dict(sorted(entry["languages"].items()))
     data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return files + [OutputFile(entry_path, entry_key, data, LinkFacts(len(data)))]
+
+
+def _last(output_dir: Path, name: str) -> bytes | None:
+    """A file of the bundle in the output folder (the last good build's), if it is there."""
+    try:
+        return (output_dir / SEARCH_BUNDLE / name).read_bytes()
+    except OSError:
+        return None
 
 
 def _page(staged: Staged, path: str) -> Path:

@@ -18,14 +18,15 @@ CBOR bytes, never decoded."""
 
 from __future__ import annotations
 
-import gzip
 import functools
+import gzip
 import hashlib
 import json
 import math
 import re
+import zlib
 from concurrent.futures import ThreadPoolExecutor
-from typing import Mapping
+from typing import Callable, Mapping
 
 MAGIC = b"pagefind_dcd"
 CHUNK_BYTES = 6000       # CBOR bytes before gzip, 2-4 KB over the wire (Pagefind's: ~50,000)
@@ -33,15 +34,18 @@ META_BYTES = 25          # what one more chunk adds to the metadata every first 
 ENTRY = "pagefind-entry.json"
 
 
-def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None, workers: int = 1) -> dict[str, bytes]:
+def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None, workers: int = 1,
+                 last: Callable[[str], bytes | None] = lambda name: None) -> dict[str, bytes]:
     """The bundle (file name -> bytes) with every language's word index cut in smaller chunks.
 
     Smaller chunks cost a longer chunk list in the metadata; a two-word first query loads
     both, and is smallest around sqrt(index bytes * META_BYTES / 2) per chunk: CHUNK_BYTES
-    for 1,000 articles, more for a bigger site. The new files are compressed in `workers` threads."""
+    for 1,000 articles, more for a bigger site. A file is named by its content, so one the last
+    bundle had (`last`, by name) is taken as it is once its content is checked: after an edit,
+    most chunks are. The others are compressed (level 9, a few ms each) in `workers` threads."""
     entry = json.loads(files[ENTRY])
     out = dict(files)
-    made: list[str] = []   # files written here, packed at the end on every core
+    made: list[str] = []   # files written here, packed at the end
     for language, info in entry["languages"].items():
         meta_name = f"pagefind.{info['hash']}.pf_meta"
         meta = _unpack(files[meta_name])
@@ -69,8 +73,12 @@ def split_chunks(files: Mapping[str, bytes], chunk_bytes: int | None = None, wor
         info["hash"] = _name(language, new_meta, 10, {})
         out[f"pagefind.{info['hash']}.pf_meta"] = new_meta
         made.append(f"pagefind.{info['hash']}.pf_meta")
+    kept = {name: data for name, data in ((name, last(name)) for name in made)
+            if data is not None and _holds(data, out[name])}
+    fresh = [name for name in made if name not in kept]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # zlib lets go of the GIL
-        out.update(zip(made, pool.map(_pack, [out[name] for name in made])))
+        out.update(zip(fresh, pool.map(_pack, [out[name] for name in fresh])))
+    out.update(kept)
     out[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return out
 
@@ -118,6 +126,14 @@ def _unpack(data: bytes) -> bytes:
 
 def _pack(raw: bytes) -> bytes:
     return gzip.compress(MAGIC + raw, 9, mtime=0)
+
+
+def _holds(data: bytes, raw: bytes) -> bool:
+    """Whether a packed file (perhaps damaged) holds exactly `raw`."""
+    try:
+        return _unpack(data) == raw
+    except (OSError, EOFError, ValueError, zlib.error):
+        return False
 
 
 def _read_head(data: bytes, i: int) -> tuple[int, int, int]:

@@ -166,6 +166,27 @@ def test_split_chunks_keeps_every_word_where_the_searcher_looks(site: Path) -> N
                 assert next(h for low, high, h in chunks if low <= word <= high) == chunk_hash, (language, word)
 
 
+def test_split_chunks_takes_the_last_bundles_files_only_when_they_hold_the_same_bytes(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index file named like one of the last bundle's is taken from it, not compressed again
+    (level 9: most of the re-cut's time), once its content is checked: a damaged file, or
+    another file under that name, is made afresh. The bundle's bytes are the same either way."""
+    import digest.search_chunks
+
+    build(site, BuildOptions(now=NOW))
+    pages = {p.relative_to(site / "output").as_posix(): p.read_bytes()
+             for p in (site / "output").rglob("index.html") if b"data-pagefind-body" in p.read_bytes()}
+    original = run_pagefind(pages)
+    first = split_chunks(original, chunk_bytes=300)
+    packed: list[bytes] = []
+    real = digest.search_chunks._pack
+    monkeypatch.setattr(digest.search_chunks, "_pack", lambda raw: packed.append(raw) or real(raw))
+    assert split_chunks(original, chunk_bytes=300, last=first.get) == first and packed == []
+    chunks = sorted(name for name in first if name.endswith(".pf_index"))
+    last = {**first, chunks[0]: first[chunks[0]][:-9], chunks[1]: first[chunks[2]]}   # cut short; another's
+    assert split_chunks(original, chunk_bytes=300, last=last.get) == first and len(packed) == 2
+
+
 def cbor(value: Any) -> bytes:
     """Plain CBOR, shortest heads, as minicbor writes Pagefind's index (a reference for _skip)."""
     def head(major: int, arg: int) -> bytes:
