@@ -109,7 +109,8 @@ class Cards:
 def make_cards(config: Config, strings: Strings, articles: tuple[Article, ...], workers: int,
                cache: Path | None = None, later: bool = False) -> Cards:
     """A card for every published article and plain page and one per language for the other
-    pages; only what the cache lacks is made, on every core, drawn cards perhaps `later` (Cards.unmade).
+    pages; only what the cache lacks is made, on every core, but with `later` the drawn ones
+    (texts, no photo) are left in Cards.unmade for the caller to draw.
     `share_cards: photos` gives a card of its own only to an article with a lead photo, `site`
     to none: the others share their language's card."""
     fonts = find_fonts(config.root)
