@@ -129,11 +129,15 @@ def _pack(raw: bytes) -> bytes:
 
 
 def _holds(data: bytes, raw: bytes) -> bool:
-    """Whether a packed file (perhaps damaged) holds exactly `raw`."""
+    """Whether a packed file (perhaps damaged) holds exactly `raw`, as the search page reads it:
+    one gzip member, its checksum and length right, nothing after it (gzip.decompress would
+    skip trailing zeros and join members; pagefind.js reads the first member only)."""
+    inflate = zlib.decompressobj(wbits=31)
     try:
-        return _unpack(data) == raw
-    except (OSError, EOFError, ValueError, zlib.error):
+        content = inflate.decompress(data)
+    except zlib.error:
         return False
+    return inflate.eof and not inflate.unused_data and content == MAGIC + raw
 
 
 def _read_head(data: bytes, i: int) -> tuple[int, int, int]:

@@ -7,6 +7,7 @@ Playwright is missing, but fail under CI=true."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -183,8 +184,45 @@ def test_split_chunks_takes_the_last_bundles_files_only_when_they_hold_the_same_
     monkeypatch.setattr(digest.search_chunks, "_pack", lambda raw: packed.append(raw) or real(raw))
     assert split_chunks(original, chunk_bytes=300, last=first.get) == first and packed == []
     chunks = sorted(name for name in first if name.endswith(".pf_index"))
-    last = {**first, chunks[0]: first[chunks[0]][:-9], chunks[1]: first[chunks[2]]}   # cut short; another's
-    assert split_chunks(original, chunk_bytes=300, last=last.get) == first and len(packed) == 2
+    raw = [digest.search_chunks._unpack(first[name]) for name in chunks[:7]]
+    half = len(raw[5]) // 2
+    same_length = bytearray(raw[6])
+    same_length[-1] ^= 1
+    damaged = {
+        chunks[0]: first[chunks[0]][:-9],                                   # cut short
+        chunks[1]: first[chunks[2]],                                        # another chunk's file
+        chunks[2]: first[chunks[2]] + bytes(16),                            # zeros after it
+        chunks[3]: gzip.compress(raw[3], 9, mtime=0),                       # no Pagefind signature
+        chunks[4]: first[chunks[4]][:10] + bytes(len(first[chunks[4]]) - 10),  # not deflate
+        chunks[5]: real(raw[5][:half]) + gzip.compress(raw[5][half:], 9, mtime=0),  # two members
+        chunks[6]: real(bytes(same_length)),                                # same length, other bytes
+    }
+    assert split_chunks(original, chunk_bytes=300, last={**first, **damaged}.get) == first
+    assert len(packed) == len(damaged)
+
+
+def test_an_edit_re_cuts_the_index_compressing_only_the_chunks_it_changed(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build hands split_chunks the bundle in output/pagefind/, and an unchanged chunk is
+    taken from there. Chunks are cut in word order, so an article of made-up words that sort
+    last ('zz...'), edited, changes only the last chunks (of 300 bytes here, to have many)."""
+    import digest.search_chunks
+
+    monkeypatch.setattr(digest.search_chunks, "CHUNK_BYTES", 300)
+    words = " ".join(f"zz{a}{b}" for a in "bcdfgh" for b in "klmnprst")
+    made_up = site / "content/2024/zz.md"
+    made_up.write_text(f"---\ntitle: Made-up words\ndate: 2024-03-01\n---\n{words}.\n", encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    before = {p.name for p in (site / "output/pagefind/index").iterdir()}
+    packed: list[bytes] = []
+    real = digest.search_chunks._pack
+    monkeypatch.setattr(digest.search_chunks, "_pack", lambda raw: packed.append(raw) or real(raw))
+    made_up.write_text(made_up.read_text(encoding="utf-8") + "zzzz\n", encoding="utf-8")
+    build(site, BuildOptions(now=NOW))
+    after = {p.name for p in (site / "output/pagefind/index").iterdir()}
+    made = len([raw for raw in packed if raw[:1] == b"\x81"])   # word chunks ([[words]]), not the metadata
+    assert len([name for name in before & after if name.startswith("en_")]) > 3
+    assert made == len(after - before) < len(after)
 
 
 def cbor(value: Any) -> bytes:
