@@ -186,7 +186,7 @@ def draw(job: CardJob, fonts: tuple[Path, Path]) -> bytes:
     steps = DRAWN_COLOURS - 2
     levels = mask.point([(v * steps + 127) // 255 for v in range(256)])
     levels.paste(steps + 1, (0, 0, WIDTH, ACCENT_HEIGHT))
-    card = Image.frombytes("P", (WIDTH, HEIGHT), levels.tobytes())
+    card = levels.convert("P")  # the same levels, as palette indexes: no copy through bytes
     card.putpalette(_palette())
     out = io.BytesIO()
     # zlib's run-length strategy (3, Z_RLE) suits rows of flat colour: with Pillow 13's zlib-ng,
