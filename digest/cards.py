@@ -1,8 +1,8 @@
 """Share cards: the 1200×630 image that og:image names, for every article, plain page and
 language. An article with a lead photo shares that photo cropped (a JPEG); any other gets a card
 drawn with Pillow (headline, site name, date) in its language and script, right to left
-included, saved as a 16-colour PNG: flat colours and text are a quarter of the JPEG's bytes
-(about 13 KB against 48 KB) and stay sharp. Cards are kept in .cache/images/cards/ by
+included, saved as a 16-colour PNG: flat colours and text are a third of the JPEG's bytes
+(about 15 KB against 48 KB) and stay sharp. Cards are kept in .cache/images/cards/ by
 everything they show, under 100 KB each."""
 
 from __future__ import annotations
