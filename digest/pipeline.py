@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from . import stamp
-from .cards import Cards, make_cards
+from .cards import make_cards
 from .fonts import find_fonts
 from .config import Config, load_config
-from .content import Article
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .images import process_images
@@ -46,9 +45,9 @@ from .metadata import checked_images
 from .model import build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
-from .plan import SEARCH_BUNDLE, generated_spec, own_specs, plan_site
+from .plan import SEARCH_BUNDLE, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
-from .replan import Own, replan
+from .replan import plan_own, replan
 from .report import BuildReport, Loaded, Planned
 from .search import PageTap, kept_bundle, pagefind_binary, search_files
 from .size import kinds_of, measure
@@ -325,27 +324,13 @@ class Builder:
         layouts = self.layouts(loaded.config, strings)
         done = replan(last.read, loaded.articles, last.site, last.loaded.articles, last.specs, last.keys,
                       last.shows, build_time(self.options.now), lambda specs: page_keys(specs, layouts),
-                      last.cards, functools.partial(self._plan_own, last, strings))
+                      last.cards, functools.partial(plan_own, last.site, strings, loaded.config,
+                                                    self.image_cache(loaded.config)))
         if done is None:
             return None
         return dataclasses.replace(last, loaded=Loaded(loaded.config, done.articles, loaded.warnings, loaded.converted),
                                    strings=strings, specs=done.specs, read=loaded.articles, keys=done.keys,
                                    shows=done.shows, cards=done.cards)
-
-    def _plan_own(self, last: Planned, strings: Strings, article: Article, cards: Cards | None) -> Own | None:
-        """An article's page, redirects and share card planned again, after its title or summary
-        changed: the rest of the site stays as `last` planned it."""
-        files = {}
-        if cards is not None:
-            config = last.loaded.config
-            made = make_cards(config, strings, (article,), 1, self.image_cache(config))
-            before, cards = cards.articles.get(article.source, ("", ""))[0], cards.with_card(made, article.source)
-            if cards is None:
-                return None
-            after = cards.articles[article.source][0]
-            if after != before:
-                files[before] = generated_spec(after, cards.files[after], "card")
-        return Own(tuple(own_specs(last.site, strings, cards, article)), files, cards)
 
     def _read(self, config: Config) -> Loaded:
         if self.kept.cache is None:

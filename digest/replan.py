@@ -18,13 +18,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .cards import Cards
+from .cards import Cards, make_cards
+from .config import Config
 from .content import Article
 from .fingerprint import field_names
+from .i18n import Strings
 from .model import Site
-from .plan import PageSpec
+from .plan import PageSpec, generated_spec, own_specs
 
 TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
 HEAD_FIELDS = ("title", "summary")   # shown by the article, and in its head and share card
@@ -117,6 +120,23 @@ class Own:
 
 # (the new article, the cards so far) -> its own files, or None when they cannot replace the old ones
 PlanOwn = Callable[[Article, "Cards | None"], "Own | None"]
+
+
+def plan_own(site: Site, strings: Strings, config: Config, cache: Path, article: Article,
+             cards: Cards | None) -> Own | None:
+    """An article's page, redirects and share card planned again, after its title or summary
+    changed: the rest of the site stays as the last plan (of `site`) made it. A PlanOwn, once
+    the first four are given; `cache` is where images and cards are kept."""
+    files = {}
+    if cards is not None:
+        made = make_cards(config, strings, (article,), 1, cache)
+        before, cards = cards.articles.get(article.source, ("", ""))[0], cards.with_card(made, article.source)
+        if cards is None:
+            return None
+        after = cards.articles[article.source][0]
+        if after != before:
+            files[before] = generated_spec(after, cards.files[after], "card")
+    return Own(tuple(own_specs(site, strings, cards, article)), files, cards)
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,15 +169,7 @@ def _run(count: int) -> re.Pattern[bytes]:
 
 def _skip(data: bytes, i: int) -> int:
     """The index just after the CBOR item at i."""
-    first = data[i]
-    major, arg = first >> 5, first & 31
-    i += 1
-    if arg >= 24:
-        width = 1 << (arg - 24)
-        if width > 8:
-            raise ValueError("indefinite-length CBOR is not expected in a Pagefind index")
-        arg = int.from_bytes(data[i:i + width], "big")
-        i += width
+    major, arg, i = _read_head(data, i)
     if major < 2 or major == 7:
         return i
     if major < 4:
