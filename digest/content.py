@@ -106,8 +106,10 @@ def _converter(extensions: tuple[str, ...], configs_json: str) -> Any:
 
     import markdown
 
-    return markdown.Markdown(extensions=list(extensions), extension_configs=json.loads(configs_json),
-                             output_format="html")
+    from .inline_filter import install
+
+    return install(markdown.Markdown(extensions=list(extensions), extension_configs=json.loads(configs_json),
+                                     output_format="html"))
 
 
 def markdown_to_html(body: str, config: Config) -> str:

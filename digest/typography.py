@@ -74,12 +74,13 @@ class TypographyTreeprocessor(Treeprocessor):
         collect(root, False)
         texts = [getattr(element, attr) for element, attr, _ in runs]
         for n, (element, attr, verbatim) in enumerate(runs):
-            if verbatim:
-                continue
+            text = texts[n]
+            if verbatim or not ('"' in text or "'" in text or "--" in text or "..." in text):
+                continue  # nothing to set (educate would give the text back)
             prev = texts[n - 1][-1] if n else None
             nxt = texts[n + 1][0] if n + 1 < len(texts) else None
-            new = educate(texts[n], prev, nxt)
-            if new is not texts[n]:
+            new = educate(text, prev, nxt)
+            if new is not text:
                 setattr(element, attr, new)
 
 

@@ -1,0 +1,94 @@
+"""digest.inline_filter: the inline patterns a document cannot match are left out, and the HTML
+is the same as Python-Markdown's own, whatever the text and the extensions."""
+
+from __future__ import annotations
+
+import random
+import xml.etree.ElementTree as etree
+
+import markdown
+import pytest
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+from digest.content import _converter
+from digest.inline_filter import install, needs
+
+DEFAULT = ["extra", "digest.typography", "toc", "sane_lists"]
+EXTENSION_SETS = [[], DEFAULT, ["extra", "smarty", "nl2br", "wikilinks", "legacy_em", "admonition", "toc"]]
+
+# Every piece of inline and block syntax the patterns look for, and text around it
+PIECES = [
+    "plain words", "`code`", "``two `ticks``", "\\*not em\\*", "\\\\", "\\`", "[link](https://example.org/a_b)",
+    "[ref][r]", "[r]", "![alt](pic.png)", "![ref][r]", "[^1]", "<https://example.org>", "<a@example.org>",
+    "<span>html</span>", "&amp;", "&#123;", "&copy;", "a & b", "*em*", "**strong**", "_em_", "__strong__",
+    "snake_case_word", "2 * 3", "end  \nbreak", "tab\t\nline", "[[Wiki Link]]", "\"quoted\"", "it's", "--", "...",
+    "<!-- note -->", "*[HTML]: Hyper Text", "HTML", "{: .lead }", "\\[", "!", "[", "<", "_", "*",
+]
+BLOCKS = [
+    "# Heading {#id}", "## Second", "- item\n- *other*", "1. one\n2. two", "> quoted `x`",
+    "| a | b |\n|---|---|\n| `1` | [2](x) |", "```\ncode [not](a link)\n```", "    indented <code>",
+    "[r]: https://example.org/ref", "[^1]: The note, with *emphasis*.", "Term\n:   Definition & more",
+    "<div markdown=\"1\">\n*inside*\n</div>", "!!! note\n    Admonition [x](y)", "---",
+]
+
+
+def documents(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        paragraphs = []
+        for _ in range(rng.randint(1, 5)):
+            if rng.random() < 0.3:
+                paragraphs.append(rng.choice(BLOCKS))
+            else:
+                paragraphs.append(" ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 6))))
+        out.append("\n\n".join(paragraphs))
+    return out
+
+
+@pytest.mark.parametrize("extensions", EXTENSION_SETS, ids=["none", "defaults", "others"])
+def test_same_html_as_markdown(extensions: list[str]) -> None:
+    stock = markdown.Markdown(extensions=extensions)
+    filtered = install(markdown.Markdown(extensions=extensions))
+    inline = filtered.treeprocessors["inline"]
+    fewer = 0
+    for text in documents(1500, seed=len(extensions)):
+        assert filtered.reset().convert(text) == stock.reset().convert(text), text
+        fewer += len(inline.inlinePatterns) < len(filtered.inlinePatterns)
+    assert fewer > 100  # the filter did leave patterns out
+
+
+def test_plain_text_tries_only_what_it_can_match() -> None:
+    md = install(markdown.Markdown(extensions=DEFAULT))
+    md.convert("Words with a [link](https://example.org/) and nothing else.")
+    tried = list(md.treeprocessors["inline"].inlinePatterns)
+    assert tried and all("[" in needs(p) for p in tried)
+
+
+def test_the_build_converts_with_the_filter() -> None:
+    md = _converter(tuple(DEFAULT), "{}")
+    assert "inline-filter" in md.treeprocessors
+
+
+class _Shout(InlineProcessor):
+    """An extension's pattern the filter does not know: '@@' becomes a span whose text holds
+    Markdown the patterns after it must still see."""
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's name)
+        el = etree.Element("span")
+        el.text = "`code` and *em* & [l](u)"
+        return el, m.start(0), m.end(0)
+
+
+class _ShoutExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802
+        md.inlinePatterns.register(_Shout(r"@@"), "shout", 200)
+
+
+def test_an_unknown_pattern_keeps_every_pattern_after_it() -> None:
+    text = "Plain words @@ here."
+    stock = markdown.Markdown(extensions=[_ShoutExtension()]).convert(text)
+    ours = install(markdown.Markdown(extensions=[_ShoutExtension()])).convert(text)
+    assert "<code>code</code>" in stock and "<em>em</em>" in stock
+    assert ours == stock
