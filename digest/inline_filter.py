@@ -8,9 +8,14 @@ reads the document's text once and hands the step a registry without those patte
 Python-Markdown's own smarty extension hands its inline step a registry of its own. The HTML is
 the same: a regex finds nothing in text that lacks a character every one of its matches holds.
 
-A pattern is left out only when its regex is one `NEEDS` knows, character for character, and
-the text holds none of what it lists. A pattern `NEEDS` does not know is always tried, and so is
-every pattern after it: it could write into the text a character a later pattern matches."""
+The filter leaves a pattern out only when
+- every inline pattern is one `NEEDS` knows, by its compiled regex, character for character: an
+  extension's own pattern could write text (a '*', say) that any pattern, before or after it,
+  would then match, as the inline step goes over the elements patterns make from the first
+  pattern again; and
+- no pattern that writes text of its own will run: the footnote mark's text is a setting
+  (`SUPERSCRIPT_TEXT`, which could be '*{}*'); and
+- the document's text holds none of the strings `NEEDS` lists for the pattern."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from typing import Any
 
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.inlinepatterns import HTML_RE
 from markdown.util import Registry
 
 # regex -> what every match of it contains (any one of these strings); Markdown 3.6 to 3.11.
@@ -34,55 +40,74 @@ NEEDS: dict[str, tuple[str, ...]] = {
     r"<([^<> !]+@[^@<> ]+)>": ("<",),                                                # automail
     r"  \n": ("  \n",),                                                              # linebreak
     r"(<(\/?[a-zA-Z][^<>@ ]*( [^<>]*)?|!--(?:(?!<!--|-->).)*--)>)": ("<",),          # html 3.6
+    HTML_RE: ("<",),                                                                 # html, this Markdown
     r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),                        # entity
     r"\*|_": ("*", "_"),                                                             # em_strong 3.11
     r"\*": ("*",),                                                                   # em_strong 3.6
     r"_": ("_",),                                                                    # em_strong2 3.6
     r"((^|(?<=\s))(\*{1,3}|_{1,3})(?=\s|$))": ("*", "_"),                            # not_strong 3.6
+    r"\[\[([\w0-9_ -]+)\]\]": ("[[",),                                               # wikilinks
+    r"\n": ("\n",),                                                                  # nl2br
 }
-# html 3.7 and later: a long regex, known by its opening
-_HTML_OPENING = r"(<(\/?+[a-zA-Z]"
+# Patterns that write text of their own into the elements they make (the footnote mark's)
+WRITES = frozenset({r"\[\^([^\]]*)\]"})
+
+
+def _regex(pattern: Any) -> str | None:
+    """The regex the inline step matches with."""
+    try:
+        compiled = pattern.getCompiledRegExp()
+    except AttributeError:
+        return None
+    return compiled.pattern if isinstance(compiled.pattern, str) else None
 
 
 def needs(pattern: Any) -> tuple[str, ...] | None:
     """What every match of this inline pattern contains, or None when this module cannot tell."""
-    regex = getattr(pattern, "pattern", None)
-    if not isinstance(regex, str):
-        return None
-    if regex.startswith(_HTML_OPENING):
-        return ("<",)
-    return NEEDS.get(regex)
+    regex = _regex(pattern)
+    return NEEDS.get(regex) if regex is not None else None
 
 
 class InlineFilter(Treeprocessor):
     """Give the inline step, for this document, only the patterns its text could match."""
 
-    def __init__(self, md: Markdown):
+    def __init__(self, md: Markdown, inline: Treeprocessor):
         super().__init__(md)
+        self.inline = inline
+        self.everything = inline.inlinePatterns  # md.inlinePatterns
         self._made: dict[tuple[Any, ...], Registry] = {}
 
     def run(self, root: etree.Element) -> None:
-        text = "".join(root.itertext())
+        self.inline.inlinePatterns = self._registry(self._kept("".join(root.itertext())))
+
+    def _kept(self, text: str) -> tuple[Any, ...]:
+        patterns = tuple(self.everything)  # highest priority first
         kept = []
-        patterns = list(self.md.inlinePatterns)  # highest priority first
-        for n, pattern in enumerate(patterns):
+        for pattern in patterns:
             wanted = needs(pattern)
             if wanted is None:
-                kept.extend(patterns[n:])  # unknown: it and everything after it stay
-                break
+                return patterns  # an extension's own pattern: every pattern is tried
             if any(s in text for s in wanted):
+                if _regex(pattern) in WRITES:
+                    return patterns
                 kept.append(pattern)
-        key = tuple(kept)
-        if key not in self._made:
+        return tuple(kept)
+
+    def _registry(self, kept: tuple[Any, ...]) -> Registry:
+        if len(kept) == len(self.everything):
+            return self.everything
+        if kept not in self._made:
             registry: Registry = Registry()
             for n, pattern in enumerate(kept):  # the inline step reads them by index, in this order
                 registry.register(pattern, str(n), len(kept) - n)
-            self._made[key] = registry
-        if "inline" in self.md.treeprocessors:
-            self.md.treeprocessors["inline"].inlinePatterns = self._made[key]
+            self._made[kept] = registry
+        return self._made[kept]
 
 
 def install(md: Markdown) -> Markdown:
-    """Add the filter just before the inline step; the same HTML, sooner."""
-    md.treeprocessors.register(InlineFilter(md), "inline-filter", 20.5)
+    """Add the filter just before the inline step, when that step reads md.inlinePatterns; the
+    same HTML, sooner."""
+    inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
+    if inline is not None and getattr(inline, "inlinePatterns", None) is md.inlinePatterns:
+        md.treeprocessors.register(InlineFilter(md, inline), "inline-filter", 20.5)
     return md

@@ -71,9 +71,9 @@ def test_the_build_converts_with_the_filter() -> None:
     assert "inline-filter" in md.treeprocessors
 
 
-class _Shout(InlineProcessor):
-    """An extension's pattern the filter does not know: '@@' becomes a span whose text holds
-    Markdown the patterns after it must still see."""
+class _Badge(InlineProcessor):
+    """An extension's pattern the filter does not know: it makes a span whose text holds
+    Markdown that other patterns, before or after it, must still see."""
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's name)
         el = etree.Element("span")
@@ -81,14 +81,27 @@ class _Shout(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-class _ShoutExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802
-        md.inlinePatterns.register(_Shout(r"@@"), "shout", 200)
+def _badge(priority: int) -> Extension:
+    class BadgeExtension(Extension):
+        def extendMarkdown(self, md):  # noqa: N802
+            md.inlinePatterns.register(_Badge(r":new:", md), "badge", priority)
+    return BadgeExtension()
 
 
-def test_an_unknown_pattern_keeps_every_pattern_after_it() -> None:
-    text = "Plain words @@ here."
-    stock = markdown.Markdown(extensions=[_ShoutExtension()]).convert(text)
-    ours = install(markdown.Markdown(extensions=[_ShoutExtension()])).convert(text)
-    assert "<code>code</code>" in stock and "<em>em</em>" in stock
+@pytest.mark.parametrize("priority", [200, 5])
+def test_an_unknown_pattern_keeps_every_pattern(priority: int) -> None:
+    text = "- item :new:\n    - sub"  # the list item is gone over again from the first pattern
+    stock = markdown.Markdown(extensions=[_badge(priority)]).convert(text)
+    ours = install(markdown.Markdown(extensions=[_badge(priority)])).convert(text)
+    assert "<em>em</em>" in stock
+    assert ours == stock
+
+
+@pytest.mark.parametrize("mark", ["*{}*", "`{}`", "<b>{}</b>", "&#91;{}&#93;"])
+def test_a_footnote_mark_written_as_markdown(mark: str) -> None:
+    """The footnote pattern writes its mark's text from a setting, which other patterns read."""
+    text = "Text[^1].\n\n[^1]: Note."
+    configs = {"footnotes": {"SUPERSCRIPT_TEXT": mark}}
+    stock = markdown.Markdown(extensions=["footnotes"], extension_configs=configs).convert(text)
+    ours = install(markdown.Markdown(extensions=["footnotes"], extension_configs=configs)).convert(text)
     assert ours == stock
