@@ -5,7 +5,8 @@ in a document, one Python call each, whether or not the text holds the character
 starts with: a fifth of an article's conversion goes to patterns that cannot match it (a
 backtick, a '<' or an '&' the article does not have). Just before that step, `InlineFilter`
 reads the document's text once and hands the step a registry without those patterns, as
-Python-Markdown's own smarty extension hands its inline step a registry of its own. The HTML is
+Python-Markdown's own smarty extension hands its inline step a registry of its own; right after
+the step, `_Restore` hands back the whole registry. The HTML is
 the same: a regex finds nothing in text that lacks a character every one of its matches holds.
 
 The filter leaves a pattern out only when
@@ -76,9 +77,11 @@ class InlineFilter(Treeprocessor):
         self.inline = inline
         self.everything = inline.inlinePatterns  # md.inlinePatterns
         self._made: dict[tuple[Any, ...], Registry] = {}
+        self.chosen: Registry = self.everything  # for the last document
 
     def run(self, root: etree.Element) -> None:
-        self.inline.inlinePatterns = self._registry(self._kept("".join(root.itertext())))
+        self.chosen = self._registry(self._kept("".join(root.itertext())))
+        self.inline.inlinePatterns = self.chosen
 
     def _kept(self, text: str) -> tuple[Any, ...]:
         patterns = tuple(self.everything)  # highest priority first
@@ -110,4 +113,18 @@ def install(md: Markdown) -> Markdown:
     inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
     if inline is not None and getattr(inline, "inlinePatterns", None) is md.inlinePatterns:
         md.treeprocessors.register(InlineFilter(md, inline), "inline-filter", 20.5)
+        md.treeprocessors.register(_Restore(md, inline), "inline-restore", 19.99)
     return md
+
+
+class _Restore(Treeprocessor):
+    """Right after the inline step, every pattern again: an extension's treeprocessor may run
+    that step on text of its own (pymdownx.magiclink does)."""
+
+    def __init__(self, md: Markdown, inline: Treeprocessor):
+        super().__init__(md)
+        self.inline = inline
+        self.everything = inline.inlinePatterns
+
+    def run(self, root: etree.Element) -> None:
+        self.inline.inlinePatterns = self.everything

@@ -8,7 +8,9 @@ import os
 import pickle
 import posixpath
 import shutil
+import queue
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -122,7 +124,7 @@ def check_output_dir(output_dir: Path, root: Path) -> None:
                                              "choose an empty or generated folder such as output/")
 
 
-def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> Staged:
+def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest, threads: int = 1) -> Staged:
     """Write every changed file into a staging folder beside output_dir as it arrives.
 
     A file whose bytes equal what is on disk is not staged (its time is kept). If producing
@@ -130,15 +132,16 @@ def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest) -> 
     staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir)
     staged.discard()
     staged.folder.mkdir(parents=True)
-    return stage_more(staged, files, manifest)
+    return stage_more(staged, files, manifest, threads)
 
 
-def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) -> Staged:
-    """Add more files to a staging folder (the search index, made from the staged pages)."""
+def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest, threads: int = 1) -> Staged:
+    """Add more files to a staging folder (the search index, made from the staged pages), written
+    on `threads` threads; every file is written when this returns."""
     previous = manifest.entries
     # Plain strings, not Paths: at 13,000 files pathlib's own work is a tenth of a second
     output_dir, folder = str(staged.output_dir) + os.sep, str(staged.folder) + os.sep
-    made: set[str] = set()
+    writers = _Writers(threads)
     try:
         for f in files:
             check_relative(f.path)
@@ -150,17 +153,65 @@ def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) 
                 staged.same[f.path] = f.key  # new inputs, same page: keep the file and its time
                 continue
             staged.changed[f.path] = f.key
-            target = folder + posixpath.normpath(f.path)
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            with open(target, "wb") as out:
-                out.write(f.content)
+            writers.write(folder + posixpath.normpath(f.path), f.content)
+        writers.close()
     except BaseException:
+        writers.close(failing=True)
         staged.discard()
         raise
     return staged
+
+
+class _Writers:
+    """Staged files written on a few threads, each folder's files on one of them.
+
+    Making a file or a folder is the kernel's work, and it can be most of a cold build's: on
+    ext4 without a journal, each new inode skips the ones freed in the last minute, so after an
+    output folder of 14,000 files is deleted, each file made costs 0.2 to 0.4 ms of system time.
+    Threads spread that over the cores while the pages are rendered (the calls release the GIL)."""
+
+    def __init__(self, threads: int):
+        self.count = max(1, threads)
+        self.queues: list[queue.SimpleQueue] = []
+        self.threads: list[threading.Thread] = []
+        self.failed: BaseException | None = None
+
+    def write(self, target: str, content: bytes) -> None:
+        if not self.threads:
+            self.queues = [queue.SimpleQueue() for _ in range(self.count)]
+            self.threads = [threading.Thread(target=self._run, args=(q,), daemon=True) for q in self.queues]
+            for thread in self.threads:
+                thread.start()
+        if self.failed is not None:
+            raise self.failed
+        parent = os.path.dirname(target)
+        # By the folder above the file's: a month's articles, each in its own folder, on one thread
+        self.queues[hash(os.path.dirname(parent)) % self.count].put((target, parent, content))
+
+    def close(self, failing: bool = False) -> None:
+        """Wait for every file; raise the first error a thread met, unless already failing."""
+        for q in self.queues:
+            q.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
+        if self.failed is not None and not failing:
+            raise self.failed
+
+    def _run(self, jobs: queue.SimpleQueue) -> None:
+        made: set[str] = set()
+        while (job := jobs.get()) is not None:
+            if self.failed is not None:
+                continue  # drain: the build stops
+            target, parent, content = job
+            try:
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                with open(target, "wb") as out:
+                    out.write(content)
+            except BaseException as exc:  # noqa: BLE001 (raised again in the builder's thread)
+                self.failed = exc
 
 
 def commit(staged: Staged, manifest: Manifest) -> WriteReport:

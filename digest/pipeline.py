@@ -178,18 +178,19 @@ class Builder:
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
             staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),
-                           self.output_dir, manifest)
+                           self.output_dir, manifest, self.workers)
         try:
             if config.search:
                 with timings.step("search"):
                     # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
                     draw = unmade.draw_one if unmade is not None and self.workers > 1 else None
                     stage_more(staged, kept_bundle(previous) if self.preview else search_files(
-                        pages, staged, config.base_path, previous, meanwhile=draw, workers=self.workers), manifest)
+                        pages, staged, config.base_path, previous, meanwhile=draw, workers=self.workers), manifest,
+                        self.workers)
             if unmade is not None:
                 with timings.step("cards"):  # the rest of them: Pagefind left time for some
                     unmade.draw(self.workers)
-                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest)
+                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest, self.workers)
             self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)

@@ -51,19 +51,26 @@ def documents(count: int, seed: int) -> list[str]:
 def test_same_html_as_markdown(extensions: list[str]) -> None:
     stock = markdown.Markdown(extensions=extensions)
     filtered = install(markdown.Markdown(extensions=extensions))
-    inline = filtered.treeprocessors["inline"]
+    chooser = filtered.treeprocessors["inline-filter"]
     fewer = 0
     for text in documents(1500, seed=len(extensions)):
         assert filtered.reset().convert(text) == stock.reset().convert(text), text
-        fewer += len(inline.inlinePatterns) < len(filtered.inlinePatterns)
+        fewer += len(chooser.chosen) < len(filtered.inlinePatterns)
     assert fewer > 100  # the filter did leave patterns out
 
 
 def test_plain_text_tries_only_what_it_can_match() -> None:
     md = install(markdown.Markdown(extensions=DEFAULT))
     md.convert("Words with a [link](https://example.org/) and nothing else.")
-    tried = list(md.treeprocessors["inline"].inlinePatterns)
+    tried = list(md.treeprocessors["inline-filter"].chosen)
     assert tried and all("[" in needs(p) for p in tried)
+
+
+def test_every_pattern_again_after_the_inline_step() -> None:
+    """An extension's treeprocessor may run the inline step on text of its own."""
+    md = install(markdown.Markdown(extensions=DEFAULT))
+    md.convert("Plain words.")
+    assert md.treeprocessors["inline"].inlinePatterns is md.inlinePatterns
 
 
 def test_the_build_converts_with_the_filter() -> None:

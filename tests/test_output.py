@@ -1,0 +1,42 @@
+"""Staging: files are written on several threads, all of them before `stage` returns, and a
+file that cannot be written stops the build with the output folder as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.output import Manifest, commit, stage
+from digest.render import OutputFile
+
+
+def _files(count: int) -> list[OutputFile]:
+    return [OutputFile(f"{2020 + n % 5}/{n % 12 + 1:02d}/article-{n}/index.html", f"k{n}",
+                       f"<p>synthetic page {n}</p>".encode()) for n in range(count)]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_every_file_is_written_before_stage_returns(tmp_path: Path, threads: int) -> None:
+    output = tmp_path / "output"
+    manifest = Manifest(None, output)
+    files = _files(600)
+    staged = stage(iter(files), output, manifest, threads)
+    for f in files:  # the search step reads staged pages right after
+        assert (staged.folder / f.path).read_bytes() == f.content
+    commit(staged, manifest)
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html")) == sorted(f.path for f in files)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_file_that_cannot_be_written_stops_the_build(tmp_path: Path, threads: int) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "kept.html").write_text("the last good site")
+    files = _files(200)
+    # A file where another file needs a folder: one of the two writes fails, on whichever thread
+    files[100:100] = [OutputFile("2021/02/article-1/index.html/x.html", "x", b"x")]
+    with pytest.raises(OSError):
+        stage(iter(files), output, Manifest(None, output), threads)
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]  # no staging folder left
+    assert [p.name for p in output.iterdir()] == ["kept.html"]
