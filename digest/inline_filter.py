@@ -6,8 +6,8 @@ starts with: a fifth of an article's conversion goes to patterns that cannot mat
 backtick, a '<' or an '&' the article does not have). Just before that step, `InlineFilter`
 reads the document's text once and hands the step a registry without those patterns, as
 Python-Markdown's own smarty extension hands its inline step a registry of its own; right after
-the step, `_Restore` hands back the whole registry. The HTML is
-the same: a regex finds nothing in text that lacks a character every one of its matches holds.
+the step, `_Restore` hands the whole registry back. The HTML is the same: a regex finds nothing
+in text that lacks a character every one of its matches holds.
 
 The filter leaves a pattern out only when
 - every inline pattern is one `NEEDS` knows, by its compiled regex, character for character: an
@@ -24,8 +24,8 @@ import xml.etree.ElementTree as etree
 from typing import Any
 
 from markdown import Markdown
-from markdown.treeprocessors import Treeprocessor
 from markdown.inlinepatterns import HTML_RE
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import Registry
 
 # regex -> what every match of it contains (any one of these strings); Markdown 3.6 to 3.11.

@@ -7,8 +7,8 @@ import hashlib
 import os
 import pickle
 import posixpath
-import shutil
 import queue
+import shutil
 import sys
 import threading
 from dataclasses import dataclass, field
