@@ -168,20 +168,26 @@ class _Writers:
     Making a file or a folder is the kernel's work, and it can be most of a cold build's: on
     ext4 without a journal, each new inode skips the ones freed in the last minute, so after an
     output folder of 14,000 files is deleted, each file made costs 0.2 to 0.4 ms of system time.
-    Threads spread that over the cores while the pages are rendered (the calls release the GIL)."""
+    Threads spread that over the cores while the pages are rendered (the calls release the GIL).
+    When the build fails, what is still queued is dropped, and the staging folder is removed only
+    once every thread has stopped."""
 
     def __init__(self, threads: int):
         self.count = max(1, threads)
-        self.queues: list[queue.SimpleQueue] = []
+        self.queues: list[queue.Queue] = []
         self.threads: list[threading.Thread] = []
         self.failed: BaseException | None = None
+        self.stopped = False  # the build failed: threads drop what is queued
 
     def write(self, target: str, content: bytes) -> None:
         if not self.threads:
-            self.queues = [queue.SimpleQueue() for _ in range(self.count)]
-            self.threads = [threading.Thread(target=self._run, args=(q,), daemon=True) for q in self.queues]
-            for thread in self.threads:
+            # Bounded (about 10 MB of pages a thread): where writing is slower than rendering, the
+            # builder waits instead of holding the site in memory
+            self.queues = [queue.Queue(maxsize=1024) for _ in range(self.count)]
+            for q in self.queues:  # only started threads are joined ("can't start new thread")
+                thread = threading.Thread(target=self._run, args=(q,), daemon=True)
                 thread.start()
+                self.threads.append(thread)
         if self.failed is not None:
             raise self.failed
         parent = os.path.dirname(target)
@@ -189,19 +195,33 @@ class _Writers:
         self.queues[hash(os.path.dirname(parent)) % self.count].put((target, parent, content))
 
     def close(self, failing: bool = False) -> None:
-        """Wait for every file; raise the first error a thread met, unless already failing."""
+        """Wait for every file; raise the first error a thread met, unless already failing.
+        When failing, queued files are dropped: only the one each thread is writing is waited for,
+        and a second Ctrl-C does not stop the wait (the staging folder is removed after it)."""
+        if failing:
+            self.stopped = True
         for q in self.queues:
             q.put(None)
+        interrupted = None
         for thread in self.threads:
-            thread.join()
+            while True:
+                try:
+                    thread.join()
+                    break
+                except KeyboardInterrupt as exc:
+                    if not failing:
+                        raise
+                    interrupted = exc
         self.threads = []
+        if interrupted is not None:
+            raise interrupted
         if self.failed is not None and not failing:
             raise self.failed
 
-    def _run(self, jobs: queue.SimpleQueue) -> None:
+    def _run(self, jobs: queue.Queue) -> None:
         made: set[str] = set()
         while (job := jobs.get()) is not None:
-            if self.failed is not None:
+            if self.failed is not None or self.stopped:
                 continue  # drain: the build stops
             target, parent, content = job
             try:
@@ -211,7 +231,8 @@ class _Writers:
                 with open(target, "wb") as out:
                     out.write(content)
             except BaseException as exc:  # noqa: BLE001 (raised again in the builder's thread)
-                self.failed = exc
+                if self.failed is None:
+                    self.failed = exc
 
 
 def commit(staged: Staged, manifest: Manifest) -> WriteReport:

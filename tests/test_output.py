@@ -3,6 +3,7 @@ file that cannot be written stops the build with the output folder as it was."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,4 +40,23 @@ def test_a_file_that_cannot_be_written_stops_the_build(tmp_path: Path, threads: 
     with pytest.raises(OSError):
         stage(iter(files), output, Manifest(None, output), threads)
     assert [p.name for p in tmp_path.iterdir()] == ["output"]  # no staging folder left
+    assert [p.name for p in output.iterdir()] == ["kept.html"]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_an_error_while_rendering_removes_the_staging_folder_after_the_writers_stop(tmp_path: Path,
+                                                                                     threads: int) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "kept.html").write_text("the last good site")
+
+    def failing():
+        yield from _files(3000)  # queued faster than the threads write them
+        raise KeyError("a template error")
+
+    running = threading.active_count()
+    with pytest.raises(KeyError):
+        stage(failing(), output, Manifest(None, output), threads)
+    assert threading.active_count() == running  # no writer left running
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
     assert [p.name for p in output.iterdir()] == ["kept.html"]
