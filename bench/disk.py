@@ -15,6 +15,7 @@ timed. Needs root (mount), mkfs.ext4 and Hugo (requirements-bench.txt).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -75,6 +76,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="builds of each tool; medians (default 3)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if os.geteuid() != 0 or shutil.which("mkfs.ext4") is None:
+        raise SystemExit("disk.py makes and mounts ext4 images: run it as root, with mkfs.ext4 (e2fsprogs)")
     with tempfile.TemporaryDirectory(prefix="digest-disk-") as work:
         folder = Path(work)
         articles = make_articles(args.size, args.seed)
