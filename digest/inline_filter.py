@@ -5,9 +5,11 @@ in a document, one Python call each, whether or not the text holds the character
 starts with: a fifth of an article's conversion goes to patterns that cannot match it (a
 backtick, a '<' or an '&' the article does not have). Just before that step, `InlineFilter`
 reads the document's text once and hands the step a registry without those patterns, as
-Python-Markdown's own smarty extension hands its inline step a registry of its own; right after
-the step, `_Restore` hands the whole registry back. The HTML is the same: a regex finds nothing
-in text that lacks a character every one of its matches holds.
+Python-Markdown's own smarty extension hands its inline step a registry of its own. It also makes
+each run of text that holds nothing any kept pattern needs (a heading, a list item without a
+link) an AtomicString, which the step passes over. Right after the step, `_Restore` hands the
+whole registry back and makes those runs plain strings again. The HTML is the same: a regex finds
+nothing in text that lacks a character every one of its matches holds.
 
 The filter leaves a pattern out only when
 - every inline pattern is one `NEEDS` knows, by its compiled regex, character for character: an
@@ -26,7 +28,7 @@ from typing import Any
 from markdown import Markdown
 from markdown.inlinepatterns import HTML_RE
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import Registry
+from markdown.util import AtomicString, Registry
 
 # regex -> what every match of it contains (any one of these strings); Markdown 3.6 to 3.11.
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -78,10 +80,24 @@ class InlineFilter(Treeprocessor):
         self.everything = inline.inlinePatterns  # md.inlinePatterns
         self._made: dict[tuple[Any, ...], Registry] = {}
         self.chosen: Registry = self.everything  # for the last document
+        self.marked: list[tuple[etree.Element, bool, AtomicString]] = []
 
     def run(self, root: etree.Element) -> None:
-        self.chosen = self._registry(self._kept("".join(root.itertext())))
+        kept = self._kept("".join(root.itertext()))
+        self.chosen = self._registry(kept)
         self.inline.inlinePatterns = self.chosen
+        if self.chosen is not self.everything:
+            self.marked = _mark(root, tuple({s for pattern in kept for s in needs(pattern) or ()}))
+
+    def restore(self) -> None:
+        """After the inline step: every pattern again, and the marked runs plain text again."""
+        self.inline.inlinePatterns = self.everything
+        for element, is_text, value in self.marked:
+            if is_text and element.text is value:
+                element.text = str(value)
+            elif not is_text and element.tail is value:
+                element.tail = str(value)
+        self.marked = []
 
     def _kept(self, text: str) -> tuple[Any, ...]:
         patterns = tuple(self.everything)  # highest priority first
@@ -112,19 +128,37 @@ def install(md: Markdown) -> Markdown:
     same HTML, sooner."""
     inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
     if inline is not None and getattr(inline, "inlinePatterns", None) is md.inlinePatterns:
-        md.treeprocessors.register(InlineFilter(md, inline), "inline-filter", 20.5)
-        md.treeprocessors.register(_Restore(md, inline), "inline-restore", 19.99)
+        chooser = InlineFilter(md, inline)
+        md.treeprocessors.register(chooser, "inline-filter", 20.5)
+        md.treeprocessors.register(_Restore(md, chooser), "inline-restore", 19.99)
     return md
 
 
 class _Restore(Treeprocessor):
-    """Right after the inline step, every pattern again: an extension's treeprocessor may run
-    that step on text of its own (pymdownx.magiclink does)."""
+    """Right after the inline step, every pattern again (an extension's treeprocessor may run
+    that step on text of its own: pymdownx.magiclink does), and plain strings again where the
+    filter set AtomicString (the typography extension leaves AtomicString alone)."""
 
-    def __init__(self, md: Markdown, inline: Treeprocessor):
+    def __init__(self, md: Markdown, chooser: InlineFilter):
         super().__init__(md)
-        self.inline = inline
-        self.everything = inline.inlinePatterns
+        self.chooser = chooser
 
     def run(self, root: etree.Element) -> None:
-        self.inline.inlinePatterns = self.everything
+        self.chooser.restore()
+
+
+def _mark(root: etree.Element, wanted: tuple[str, ...]) -> list[tuple[etree.Element, bool, AtomicString]]:
+    """Make each run of text in which no kept pattern could match an AtomicString, which the inline
+    step passes over: it would try every kept pattern on it and find nothing. Runs holding a
+    placeholder (STX) are left as they are."""
+    marked = []
+    for element in root.iter():
+        text = element.text
+        if text and type(text) is str and "\x02" not in text and not any(s in text for s in wanted):
+            element.text = value = AtomicString(text)
+            marked.append((element, True, value))
+        text = element.tail
+        if text and type(text) is str and "\x02" not in text and not any(s in text for s in wanted):
+            element.tail = value = AtomicString(text)
+            marked.append((element, False, value))
+    return marked

@@ -10,6 +10,8 @@ import markdown
 import pytest
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from digest.content import _converter
 from digest.inline_filter import install, needs
@@ -64,6 +66,22 @@ def test_plain_text_tries_only_what_it_can_match() -> None:
     md.convert("Words with a [link](https://example.org/) and nothing else.")
     tried = list(md.treeprocessors["inline-filter"].chosen)
     assert tried and all("[" in needs(p) for p in tried)
+
+
+class _Probe(Treeprocessor):
+    """Between the filter and the inline step: which runs the inline step will pass over."""
+
+    def run(self, root):
+        self.skipped = {el.text: isinstance(el.text, AtomicString) for el in root.iter() if el.text}
+
+
+def test_runs_with_nothing_to_match_are_passed_over() -> None:
+    md = install(markdown.Markdown(extensions=DEFAULT))
+    probe = _Probe(md)
+    md.treeprocessors.register(probe, "probe", 20.2)
+    html = md.convert('# A plain "heading"\n\nA [link](https://example.org/) here.')
+    assert probe.skipped == {'A plain "heading"': True, "A [link](https://example.org/) here.": False}
+    assert "<h1 id=\"a-plain-heading\">A plain \u201cheading\u201d</h1>" in html  # curled: plain text again
 
 
 def test_every_pattern_again_after_the_inline_step() -> None:
