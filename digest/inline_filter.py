@@ -22,6 +22,7 @@ The filter leaves a pattern out only when
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -65,10 +66,17 @@ def _regex(pattern: Any) -> str | None:
     return compiled.pattern if isinstance(compiled.pattern, str) else None
 
 
+@functools.lru_cache(maxsize=256)
+def _reading(pattern: Any) -> tuple[tuple[str, ...] | None, bool]:
+    """What every match of an inline pattern contains (None when this module cannot tell), and
+    whether it writes text of its own: read once per pattern, not once per document."""
+    regex = _regex(pattern)
+    return (NEEDS.get(regex) if regex is not None else None), regex in WRITES
+
+
 def needs(pattern: Any) -> tuple[str, ...] | None:
     """What every match of this inline pattern contains, or None when this module cannot tell."""
-    regex = _regex(pattern)
-    return NEEDS.get(regex) if regex is not None else None
+    return _reading(pattern)[0]
 
 
 class InlineFilter(Treeprocessor):
@@ -78,16 +86,19 @@ class InlineFilter(Treeprocessor):
         super().__init__(md)
         self.inline = inline
         self.everything = inline.inlinePatterns  # md.inlinePatterns
-        self._made: dict[tuple[Any, ...], Registry] = {}
+        # kept patterns -> their registry, and every string one of them needs
+        self._made: dict[tuple[Any, ...], tuple[Registry, tuple[str, ...]]] = {}
         self.chosen: Registry = self.everything  # for the last document
         self.marked: list[tuple[etree.Element, bool, AtomicString]] = []
 
     def run(self, root: etree.Element) -> None:
         kept = self._kept("".join(root.itertext()))
-        self.chosen = self._registry(kept)
+        if len(kept) == len(self.everything):
+            self.chosen = self.everything
+        else:
+            self.chosen, wanted = self._registry(kept)
+            self.marked = _mark(root, wanted)
         self.inline.inlinePatterns = self.chosen
-        if self.chosen is not self.everything:
-            self.marked = _mark(root, tuple({s for pattern in kept for s in needs(pattern) or ()}))
 
     def restore(self) -> None:
         """After the inline step: every pattern again, and the marked runs plain text again."""
@@ -103,23 +114,21 @@ class InlineFilter(Treeprocessor):
         patterns = tuple(self.everything)  # highest priority first
         kept = []
         for pattern in patterns:
-            wanted = needs(pattern)
+            wanted, writes = _reading(pattern)
             if wanted is None:
                 return patterns  # an extension's own pattern: every pattern is tried
             if any(s in text for s in wanted):
-                if _regex(pattern) in WRITES:
+                if writes:
                     return patterns
                 kept.append(pattern)
         return tuple(kept)
 
-    def _registry(self, kept: tuple[Any, ...]) -> Registry:
-        if len(kept) == len(self.everything):
-            return self.everything
+    def _registry(self, kept: tuple[Any, ...]) -> tuple[Registry, tuple[str, ...]]:
         if kept not in self._made:
             registry: Registry = Registry()
             for n, pattern in enumerate(kept):  # the inline step reads them by index, in this order
                 registry.register(pattern, str(n), len(kept) - n)
-            self._made[kept] = registry
+            self._made[kept] = registry, tuple({s for pattern in kept for s in needs(pattern) or ()})
         return self._made[kept]
 
 
@@ -151,14 +160,15 @@ def _mark(root: etree.Element, wanted: tuple[str, ...]) -> list[tuple[etree.Elem
     """Make each run of text in which no kept pattern could match an AtomicString, which the inline
     step passes over: it would try every kept pattern on it and find nothing. Runs holding a
     placeholder (STX) are left as they are."""
+    def passed_over(text: str | None) -> bool:
+        return bool(text) and type(text) is str and "\x02" not in text and not any(s in text for s in wanted)
+
     marked = []
     for element in root.iter():
-        text = element.text
-        if text and type(text) is str and "\x02" not in text and not any(s in text for s in wanted):
-            element.text = value = AtomicString(text)
+        if passed_over(element.text):
+            element.text = value = AtomicString(element.text)
             marked.append((element, True, value))
-        text = element.tail
-        if text and type(text) is str and "\x02" not in text and not any(s in text for s in wanted):
-            element.tail = value = AtomicString(text)
+        if passed_over(element.tail):
+            element.tail = value = AtomicString(element.tail)
             marked.append((element, False, value))
     return marked

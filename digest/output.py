@@ -54,6 +54,7 @@ class Staged:
     facts: dict[str, LinkFacts] = field(default_factory=dict)   # every file of the new site
     changed: dict[str, str] = field(default_factory=dict)       # path -> key, staged
     same: dict[str, str] = field(default_factory=dict)          # path -> key, new inputs, same bytes
+    threads: int = 1                                            # threads that write its files
 
     def discard(self) -> None:
         """Drop the staging folder; the output folder keeps the last good site."""
@@ -128,20 +129,21 @@ def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest, thr
     """Write every changed file into a staging folder beside output_dir as it arrives.
 
     A file whose bytes equal what is on disk is not staged (its time is kept). If producing
-    the files fails, the staging folder is removed and the error goes on."""
-    staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir)
+    the files fails, the staging folder is removed and the error goes on. Files are written on
+    `threads` threads, here and in stage_more."""
+    staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir, threads=threads)
     staged.discard()
     staged.folder.mkdir(parents=True)
-    return stage_more(staged, files, manifest, threads)
+    return stage_more(staged, files, manifest)
 
 
-def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest, threads: int = 1) -> Staged:
-    """Add more files to a staging folder (the search index, made from the staged pages), written
-    on `threads` threads; every file is written when this returns."""
+def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) -> Staged:
+    """Add more files to a staging folder (the search index, made from the staged pages); every
+    file is written when this returns."""
     previous = manifest.entries
     # Plain strings, not Paths: at 13,000 files pathlib's own work is a tenth of a second
     output_dir, folder = str(staged.output_dir) + os.sep, str(staged.folder) + os.sep
-    writers = _Writers(threads)
+    writers = _Writers(staged.threads)
     try:
         for f in files:
             check_relative(f.path)

@@ -185,12 +185,11 @@ class Builder:
                     # The preview keeps its last index (none at first) and indexes when idle (refresh_search)
                     draw = unmade.draw_one if unmade is not None and self.workers > 1 else None
                     stage_more(staged, kept_bundle(previous) if self.preview else search_files(
-                        pages, staged, config.base_path, previous, meanwhile=draw, workers=self.workers), manifest,
-                        self.workers)
+                        pages, staged, config.base_path, previous, meanwhile=draw, workers=self.workers), manifest)
             if unmade is not None:
                 with timings.step("cards"):  # the rest of them: Pagefind left time for some
                     unmade.draw(self.workers)
-                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest, self.workers)
+                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest)
             self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
@@ -231,7 +230,7 @@ class Builder:
         pages.keys = {path: previous[path] for path in pages.language if path in previous}
         pages.rendered = set(pages.keys)  # the last index may be older than any page: compare their bytes
         kept = [OutputFile(path, key, None) for path, key in previous.items() if not path.startswith(SEARCH_BUNDLE)]
-        staged = stage(kept, self.output_dir, manifest)
+        staged = stage(kept, self.output_dir, manifest, self.workers)
         try:
             stage_more(staged, search_files(pages, staged, config.base_path, previous, cancelled,
                                             workers=self.workers), manifest)
