@@ -324,8 +324,18 @@ def _typed_values(raw: dict, text: str) -> tuple[dict[str, Any], list[Problem]]:
 
 def _check_extensions(values: dict[str, Any], text: str) -> None:
     """Every Markdown extension named must load with its options."""
+    import json
+
     import markdown  # imported here so `check` of a broken config stays cheap
 
+    from .content import _converter
+
+    extensions, configs = values["markdown_extensions"], values["markdown_extension_configs"]
+    try:  # the converter the build uses, made once: when it loads, every extension does
+        _converter(tuple(extensions), json.dumps(configs, sort_keys=True))
+        return
+    except Exception as exc:  # any failure here means a bad name or option in site.yaml
+        together = exc
     problems = []
     for name in values["markdown_extensions"]:
         try:
@@ -334,5 +344,5 @@ def _check_extensions(values: dict[str, Any], text: str) -> None:
         except Exception as exc:  # any failure here means a bad name or option in site.yaml
             problems.append(Problem(SHOWN, key_line(text, "markdown_extensions"),
                                     f"markdown extension '{name}' cannot be loaded: {exc}"))
-    if problems:
-        raise SiteError(problems)
+    raise SiteError(problems or [Problem(SHOWN, key_line(text, "markdown_extensions"),
+                                         f"the markdown extensions cannot be loaded together: {together}")])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
 import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -70,7 +71,10 @@ class Article:
     @property
     def body(self) -> str:
         """The HTML converted from Markdown. Kept packed: as text, with its curly quotes (two bytes
-        a character in a str), 100,000 bodies take 1.2 GB; packed, about a sixth of that."""
+        a character in a str), 100,000 bodies take 1.2 GB; packed, about a sixth of that.
+        Noted while `text_reads` is open: which pages read which texts (quick.py)."""
+        if _reads is not None:
+            _reads.append(self.source)
         return zlib.decompress(self.packed_body).decode("utf-8")
 
     @property
@@ -97,6 +101,23 @@ class ReadResult:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+_reads: list[str] | None = None  # the sources whose body was read, while text_reads() is open
+
+
+@contextlib.contextmanager
+def text_reads() -> Iterator[list[str]]:
+    """The sources of the articles whose body is read inside the block, in the order read."""
+    global _reads
+    outer, found = _reads, []
+    _reads = found
+    try:
+        yield found
+    finally:
+        _reads = outer
+        if outer is not None:
+            outer.extend(found)
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 
 from .content import Article
 from .model import SiteInfo, TagLink
@@ -19,17 +20,20 @@ from .sources import ENGINE_VERSION
 RENDER_VERSION = "1"  # bump when a filter or context change alters rendered bytes
 
 
-def template_keys(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
-    """Per template, a digest of its source and every template it extends, includes or imports."""
+def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str] | None = None) -> dict[str, str]:
+    """Per template, a digest of its source and every template it extends, includes or imports;
+    `naming`, when given, receives the templates among them that name a field in TEXT_FIELDS."""
     sources: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def visit(name: str) -> None:
         if name in sources:
             return
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(env.parse(source, name, filename))
-                            if r))
+        tree = env.parse(source, name, filename)
+        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(tree) if r))
         sources[name] = (source, refs)
+        if naming is not None and names_text_fields(tree):
+            naming.add(name)
         for ref in refs:
             visit(ref)
 
@@ -48,6 +52,18 @@ def template_keys(env: jinja2.Environment, names: Iterable[str]) -> dict[str, st
             h.update(part.encode() + b"\0" + sources[part][0].encode() + b"\0")
         result[name] = h.hexdigest()
     return result
+
+
+# What changes with an article's text besides its body, which content.text_reads sees read:
+# a layout that names one (`article.digest`, `attr('text_version')`) makes quick.py stand aside
+TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
+
+
+def names_text_fields(tree: jinja2.nodes.Template) -> bool:
+    """Whether a parsed template names one of TEXT_FIELDS, as an attribute or a string."""
+    return any(node.attr in TEXT_FIELDS if isinstance(node, jinja2.nodes.Getattr) else node.value in TEXT_FIELDS
+               for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Const))
+               if isinstance(node, jinja2.nodes.Getattr) or isinstance(node.value, str))
 
 
 def data_key(data: bytes) -> str:

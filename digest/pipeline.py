@@ -31,10 +31,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from . import stamp
+from . import quick, stamp
 from .cards import make_cards
 from .fonts import find_fonts
 from .config import Config, load_config
+from .content import text_reads
 from .errors import Problem, SiteError
 from .i18n import Strings, load_strings
 from .images import process_images
@@ -54,6 +55,7 @@ from .size import kinds_of, measure
 from .sources import ArticleCache, SeenFile, read_articles
 from .stamp import Unchanged
 from .steps import Timings, collector_paused, keep_from_collector
+from .trace import Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,12 @@ class Builder:
         self.preview = preview
         self.kept = Kept()
         self._scratch: tempfile.TemporaryDirectory | None = None
+        # A command-line build keeps what its pages read for the next one (quick.py):
+        self.tracing = False
+        self.traces: dict[str, tuple[quick.Page, Trace]] = {}   # path -> each page rendered, as kept
+        self.stored: quick.Store | None = None          # the last build's store
+        self.contexts: quick.Contexts | None = None     # and its contexts file, which this build adds to
+        self.plan_reads: set[str] = set()               # sources whose text a step before rendering read
 
     @property
     def output_dir(self) -> Path:
@@ -135,13 +143,28 @@ class Builder:
             now = build_time(self.options.now)
             if stamp.holds(record, inputs, self.output_dir, now):
                 return Unchanged(record, timings)
-        report = self.build(timings)
+        report: BuildReport | quick.QuickReport | None = quick.build(self, config, inputs, now, timings)
+        if report is not None:
+            window = report.store.window
+        else:
+            self.tracing = quick.eligible(self, config)
+            try:
+                report = self.build(timings)
+                window = stamp.window((a.date for a in report.planned.loaded.articles), now)
+                with timings.step("store"):
+                    if self.tracing and self.contexts is not None:
+                        quick.remember(quick.store_path(config, self.output_dir), inputs, report, self.traces,
+                                       self.stored, self.contexts, self.plan_reads, window)
+                    else:
+                        quick.store_path(config, self.output_dir).unlink(missing_ok=True)
+            finally:
+                if self.contexts is not None:
+                    self.contexts.close()
         if not inputs.racy:
             assert self.kept.manifest is not None
             entries = self.kept.manifest.entries
             stamp.save(path, stamp.Record(
-                inputs.digest, {p: [e.size, e.mtime_ns] for p, e in entries.items()},
-                *stamp.window((a.date for a in report.planned.loaded.articles), now),
+                inputs.digest, {p: [e.size, e.mtime_ns] for p, e in entries.items()}, *window,
                 report.notes(), report.facts(), report.weights(), report.sizes()))
         return report
 
@@ -175,6 +198,14 @@ class Builder:
                 shows: dict[int, list[int]] | None = {} if self.preview else None
                 keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
                 planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
+            self.tracing = self.tracing and not self.layouts(config, planned.strings).naming
+            if self.tracing:
+                path = quick.store_path(config, self.output_dir)
+                self.stored = quick.load(path)
+                self.contexts = quick.contexts_for(path, self.stored)
+                if self.stored is not None and self.contexts.token != self.stored.token:
+                    self.stored = None  # its contexts are gone: every page is rendered again
+                previous = quick.kept_pages(previous, self.stored, {s.path for s in planned.specs if s.template})
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
             staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),
@@ -255,7 +286,8 @@ class Builder:
     def layouts(self, config: Config, strings: Strings) -> Layouts:
         """The compiled layouts, made once until reload_layouts(), showing these strings."""
         if self.kept.layouts is None or self.kept.layouts.folder != config.layouts_dir:
-            self.kept.layouts = Layouts(config.layouts_dir, strings)
+            self.kept.layouts = Layouts(config.layouts_dir, strings,
+                                        config.cache_dir / "templates" if self.options.use_cache else None)
         self.kept.layouts.use_strings(strings)
         return self.kept.layouts
 
@@ -286,7 +318,13 @@ class Builder:
                 replanned = self._replan(loaded, strings, changed)
             if replanned is not None:
                 return replanned
-        read = loaded.articles
+        with text_reads() as reads:  # a text read before rendering: its edits take a full build (quick.py)
+            planned = self._model_and_plan(loaded, strings, timings, cards_later)
+        self.plan_reads = set(reads)
+        return planned
+
+    def _model_and_plan(self, loaded: Loaded, strings: Strings, timings: Timings, cards_later: bool) -> Planned:
+        config, read = loaded.config, loaded.articles
         try:
             with timings.step("images"):
                 images = process_images(config, loaded.articles, self.workers, cache=self.image_cache(config))
@@ -365,14 +403,23 @@ class Builder:
     def _render(self, planned: Planned, previous: Mapping[str, str],
                 picked: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
         """Every file of the site (whose path is `picked`), each image written checked for
-        metadata on its way out."""
+        metadata on its way out; what each page read noted when tracing."""
         config = planned.loaded.config
         specs, keys = list(planned.specs), planned.keys
         if picked is not None:
             chosen = [i for i, spec in enumerate(specs) if picked(spec.path)]
             specs, keys = [specs[i] for i in chosen], keys and [keys[i] for i in chosen]
-        return checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
-                                          config.base_url, self.workers, keys), planned.origins())
+        read = {a.digest: a for a in planned.read} if self.tracing else None
+        files = checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
+                                           config.base_url, self.workers, keys, read), planned.origins())
+        return self._traced(files, {s.path: s.template for s in specs}) if self.tracing else files
+
+    def _traced(self, files: Iterator[OutputFile], templates: Mapping[str, str]) -> Iterator[OutputFile]:
+        assert self.contexts is not None
+        for f in files:
+            if f.trace is not None:
+                self.traces[f.path] = (quick.page_of(f.key, templates[f.path], f.trace, self.contexts), f.trace)
+            yield f
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config

@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import jinja2
 from jinja2 import pass_context
 
-from .content import Article
+from .content import Article, text_reads
 from .errors import Problem, SiteError
 from .fingerprint import data_key, field_names, page_key
 from .fingerprint import template_keys as template_keys_of
@@ -21,6 +21,7 @@ from .links import LinkFacts, LinkFinder
 from .parallel import parallel_map
 from .plan import PageSpec
 from .i18n import MissingString, Strings
+from .trace import Trace, trace
 
 PARALLEL_MIN = 200  # pages to render before starting worker processes pays off
 
@@ -33,6 +34,7 @@ class OutputFile:
     key: str
     content: bytes | None
     links: LinkFacts | None = None
+    trace: Trace | None = None       # what the page read, when asked for (render_site's `read`)
 
 
 # ---------------------------------------------------------------------------- templates
@@ -61,16 +63,26 @@ def _json_ld(value: Any) -> Any:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def make_environment(layouts_dir: Path) -> jinja2.Environment:
+def make_environment(layouts_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
     """Jinja2 with autoescape on, undefined names as errors, the site's filters (those that
-    depend on the page's language are added by Layouts)."""
+    depend on the page's language are added by Layouts); compiled templates kept in the folder
+    `compiled` when given (Jinja2 checks each against its source)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts_dir),
                                   jinja2.PackageLoader("digest", "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             auto_reload=False, cache_size=-1)
+                             auto_reload=False, cache_size=-1,
+                             bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None)
     env.filters.update(url=_url, abs_url=_abs_url, lang_url=_lang_url, iso=_iso, json_ld=_json_ld)
     return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only cache folder: compile every time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @pass_context
@@ -109,10 +121,11 @@ class Layouts:
     """The compiled layouts of one folder and their fingerprints, both made once until reset,
     with the interface strings the pages show in their own language."""
 
-    def __init__(self, layouts_dir: Path, strings: Strings):
+    def __init__(self, layouts_dir: Path, strings: Strings, compiled: Path | None = None):
         self.folder = layouts_dir
-        self.env = make_environment(layouts_dir)
+        self.env = make_environment(layouts_dir, compiled)
         self.keys: dict[str, str] = {}
+        self.naming: set[str] = set()   # templates among those keyed that name a text field (TEXT_FIELDS)
         self.strings = strings
         self.env.globals["t"] = pass_context(lambda context, key, **values: self._text(context, key, **values))
         self.env.filters.update(long_date=pass_context(lambda context, value: self._long_date(context, value)),
@@ -131,7 +144,9 @@ class Layouts:
         wanted = {s.template for s in specs if s.template}
         if not wanted <= self.keys.keys():
             try:
-                keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()))
+                naming: set[str] = set()
+                keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()), naming)
+                self.naming = naming
             except (jinja2.TemplateError, OSError) as exc:
                 raise SiteError([template_problem(exc, self.folder)]) from None
             self.keys = {name: f"{key}:{self.strings.version}" for name, key in keys.items()}
@@ -181,20 +196,25 @@ def page_keys(specs: Sequence[PageSpec], layouts: Layouts, shows: dict[int, list
 
 
 def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, str], base_url: str,
-                workers: int = 1, keys: Sequence[str] | None = None) -> Iterator[OutputFile]:
+                workers: int = 1, keys: Sequence[str] | None = None,
+                read: Mapping[str, Article] | None = None) -> Iterator[OutputFile]:
     """Render each planned file whose key changed since the previous build, in plan order.
 
     Files are yielded as they are made so a large site is never held in memory whole; with
     many pages, forked workers render and find links while the caller writes. The bytes are
-    the same either way. Every template error is collected and raised once, after the last file."""
+    the same either way. Every template error is collected and raised once, after the last file.
+    With `read` (every article as read, by digest) each page rendered carries its Trace."""
     keys = page_keys(specs, layouts) if keys is None else keys
     finder = LinkFinder(base_url)
     todo = [spec for spec, key in zip(specs, keys)
             if previous.get(spec.path) != key and spec.data is None and not spec.file]
 
-    def render(spec: PageSpec) -> tuple[bytes | Problem, LinkFacts | None]:
-        content = layouts.render(spec)
-        return content, None if isinstance(content, Problem) else finder.facts(spec.path, content)
+    def render(spec: PageSpec) -> tuple[bytes | Problem, LinkFacts | None, Trace | None]:
+        with text_reads() as reads:
+            content = layouts.render(spec)
+        if isinstance(content, Problem):
+            return content, None, None
+        return content, finder.facts(spec.path, content), None if read is None else trace(spec.context, reads, read)
 
     rendered = parallel_map(render, todo, workers, PARALLEL_MIN)
     problems: dict[Problem, None] = {}
@@ -205,10 +225,10 @@ def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, 
             data = spec.data if spec.data is not None else Path(spec.file).read_bytes()
             yield OutputFile(spec.path, key, data, finder.facts(spec.path, data))
         else:
-            content, links = next(rendered)
+            content, links, traced = next(rendered)
             if isinstance(content, Problem):
                 problems[content] = None
             else:
-                yield OutputFile(spec.path, key, content, links)
+                yield OutputFile(spec.path, key, content, links, traced)
     if problems:
         raise SiteError(list(problems))

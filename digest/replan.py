@@ -24,12 +24,11 @@ from typing import Any, Callable, Mapping, Sequence
 from .cards import Cards, make_cards
 from .config import Config
 from .content import Article
-from .fingerprint import field_names
+from .fingerprint import TEXT_FIELDS, field_names
 from .i18n import Strings
 from .model import Site
 from .plan import PageSpec, generated_spec, own_specs
 
-TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
 HEAD_FIELDS = ("title", "summary")   # shown by the article, and in its head and share card
 _OTHER_FIELDS = tuple(f.name for f in fields(Article) if f.name not in TEXT_FIELDS and f.name not in HEAD_FIELDS)
 
@@ -47,13 +46,14 @@ def text_edits(before: Sequence[Article], after: Sequence[Article],
     for old, new in zip(before, after):
         if old is new:
             continue
-        if not _text_only(old, new) or old.translation_of or len(versions.get(old.key, {})) != 1:
+        if not text_only(old, new) or old.translation_of or len(versions.get(old.key, {})) != 1:
             return None
         found[id(old)] = (old, new)
     return found
 
 
-def _text_only(old: Article, new: Article) -> bool:
+def text_only(old: Article, new: Article) -> bool:
+    """Whether only the text, title or summary differ, and neither has an image."""
     if old.has_images or new.has_images or old.image or new.image or (old.is_page and old.title != new.title):
         return False
     return all(getattr(old, name) == getattr(new, name) for name in _OTHER_FIELDS)

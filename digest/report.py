@@ -89,40 +89,67 @@ class BuildReport:
 
     def weights(self) -> list[str]:
         """The heaviest pages, each with the images a 360 px phone loads for it."""
-        lines = []
-        for weight, page in self.verdict.heaviest:
-            lines.append(f"{weight:6.1f} KB  {page}")
-            lines += [f"{kb:6.1f} KB    {image}" for kb, image in self.verdict.images.get(page, ())]
-        return lines
+        return weight_lines(self.verdict)
 
     def notes(self) -> list[str]:
         """The warnings, and the articles left out or to review, one line each."""
+        return warning_lines(self.warnings) + self.listed()
+
+    def listed(self) -> list[str]:
+        """The articles left out or to review, one line each."""
         site = self.site
-        return (warning_lines(self.warnings) + [f"left out: {a.source}: {a.reason}" for a in site.left_out]
+        return ([f"left out: {a.source}: {a.reason}" for a in site.left_out]
                 + [f"to review: {a.source}: {a.review}" for a in site.to_review])
 
     def summary(self) -> str:
         """One line: pages, articles, tags, links, what was written, time taken."""
-        line = self.facts()
-        if self.write is not None:
-            line += f"; wrote {self.write.written}, kept {self.write.unchanged}, removed {self.write.deleted}"
-        return line + f" in {sum(self.timings.values()):.2f} s"
+        return summary_line(self.facts(), self.write, self.timings)
 
     def facts(self) -> str:
         """The summary's part that describes the site: pages, articles, tags, links, images."""
+        return self.counts() + verdict_facts(self.verdict) + self.more_facts()
+
+    def counts(self) -> str:
         site = self.site
-        line = f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
-        if self.verdict.heaviest:
-            weight, page = self.verdict.heaviest[0]
-            line += f"; {self.verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
-            images = self.verdict.images.get(page, ())
-            if images:
-                line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
-            line += ")"
+        return f"{self.pages} pages, {len(site.articles)} articles, {len(site.tags)} tags"
+
+    def more_facts(self) -> str:
+        """The images encoded and reused, and the translations missing and stale."""
+        line = ""
         images = self.planned.images
         if images is not None and (images.encoded or images.reused):
             line += f"; images: {images.encoded} encoded, {images.reused} reused"
+        site = self.site
         if len(site.editions) > 1:
             found = counts(table(site))
             line += f"; translations: {found['missing']} missing, {found['stale']} stale"
         return line
+
+
+def summary_line(facts: str, write: WriteReport | None, timings: Timings) -> str:
+    """A build's one line: what the site holds, what was written, the time taken."""
+    line = facts
+    if write is not None:
+        line += f"; wrote {write.written}, kept {write.unchanged}, removed {write.deleted}"
+    return line + f" in {sum(timings.values()):.2f} s"
+
+
+def verdict_facts(verdict: Verdict) -> str:
+    """The links checked and the heaviest page."""
+    if not verdict.heaviest:
+        return ""
+    weight, page = verdict.heaviest[0]
+    line = f"; {verdict.checked} links checked, heaviest page {weight:.1f} KB ({page}"
+    images = verdict.images.get(page, ())
+    if images:
+        line += f", images {sum(kb for kb, _ in images):.1f} KB as a phone loads them"
+    return line + ")"
+
+
+def weight_lines(verdict: Verdict) -> list[str]:
+    """The heaviest pages, each with the images a 360 px phone loads for it."""
+    lines = []
+    for weight, page in verdict.heaviest:
+        lines.append(f"{weight:6.1f} KB  {page}")
+        lines += [f"{kb:6.1f} KB    {image}" for kb, image in verdict.images.get(page, ())]
+    return lines

@@ -20,7 +20,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .config import Config
 from . import files
@@ -39,6 +39,10 @@ class Inputs:
 
     digest: str
     racy: bool           # some file's times could hide a later write (files.settled)
+    rest: str = ""       # the digest of every input but the files under content/
+    rest_racy: bool = False
+    content: Mapping[str, bytes] = field(default_factory=dict)   # each file under content/: its line
+    unsettled: frozenset[str] = frozenset()                      # those of them whose times prove nothing yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +65,35 @@ def inputs(config: Config, options: Iterable[object], fonts: Iterable[Path] = ()
     started = time.time()
     h = hashlib.blake2b(f"{FORMAT}\0{sys.version}\0{options!r}".encode(), digest_size=16)
     h.update(repr([os.environ.get(name) for name in ENVIRONMENT]).encode())
+    rest = h.copy()  # the same but for content/, whose files quick.py compares one by one
+    content: dict[str, bytes] = {}
+    unsettled = set()
+    h.update(b"\1" + str(config.content_dir).encode())
+    for line, ok in _tree(config.content_dir, started):
+        h.update(line)
+        name = line[:line.index(b"\0")].decode()
+        content[name] = line
+        if not ok:
+            unsettled.add(name)
     settled = True
-    folders = [config.content_dir, config.layouts_dir, config.static_dir, config.root / "fonts",
+    folders = [config.layouts_dir, config.static_dir, config.root / "fonts",
                Path(__file__).parent] + [_package(name) for name in _libraries(config)]
     for folder in folders:
         h.update(b"\1" + str(folder).encode())
+        rest.update(b"\1" + str(folder).encode())
         for line, ok in _tree(folder, started):
             h.update(line)
+            rest.update(line)
             settled = settled and ok
     zones = [Path(folder) / config.timezone for folder in zoneinfo.TZPATH]  # the rules dates are shown by
     pagefind = [Path(os.environ["PAGEFIND_BINARY_PATH"])] if os.environ.get("PAGEFIND_BINARY_PATH") else []
     for path in [config.root / "site.yaml", *fonts, *zones, *pagefind]:
         line, ok = _file(path, started)
         h.update(line)
+        rest.update(line)
         settled = settled and ok
-    return Inputs(h.hexdigest(), not settled)
+    return Inputs(h.hexdigest(), bool(unsettled) or not settled, rest.hexdigest(), not settled, content,
+                  frozenset(unsettled))
 
 
 def output_intact(folder: Path, left: dict[str, list[int]]) -> bool:
@@ -117,6 +135,12 @@ def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: date
     """Whether the last good build's stamp still describes the site and its output folder."""
     if record is None or now_inputs.racy or record.inputs != now_inputs.digest:
         return False
+    return still_current(record, output_dir, now)
+
+
+def still_current(record: Record, output_dir: Path, now: datetime) -> bool:
+    """Whether the same articles are out now as at the last good build, and its output folder
+    holds what it left there."""
     moment = now.timestamp()
     if (record.valid_from is not None and moment < record.valid_from
             or record.valid_until is not None and moment >= record.valid_until):

@@ -537,7 +537,8 @@ def test_the_reload_script_and_drafts_never_reach_the_disk(site: Path, tmp_path:
         assert server.stop(signal.SIGINT) == 0  # Ctrl-C: a clean stop
     assert not folder.exists()
     assert server.log().rstrip().endswith("stopped")
-    assert sorted(p.name for p in (site / ".cache").iterdir()) == ["articles.pickle", "images", "related.pickle"]  # no stray manifest
+    assert sorted(p.name for p in (site / ".cache").iterdir()) == ["articles.pickle", "images", "related.pickle",
+                                                                    "templates"]  # no stray manifest or store
 
 
 def test_a_port_in_use_is_said_clearly(site: Path) -> None:

@@ -1,0 +1,202 @@
+"""A build after text edits alone renders the pages that read those texts from what the last
+build kept (digest/quick.py), and leaves the output folder exactly as a full build would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, SITE_YAML, snapshot, write_site
+from digest import files, pipeline, quick
+from digest.errors import SiteError
+from digest.pipeline import Builder, BuildOptions, BuildReport
+from digest.stamp import Unchanged
+
+ALPHA = "content/2024/alpha.md"
+ALPHA_PAGE = "2024/11/examplecity-opens-a-legal-clinic/index.html"
+DELTA = "content/2023/delta.md"
+BETA = "content/2024/beta.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample site without search; files written a moment ago count as settled."""
+    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
+    return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")
+
+
+def run(site: Path, **options):
+    """One build as the command line runs it."""
+    return Builder(site, BuildOptions(**{"now": NOW, **options})).build_unless_unchanged()
+
+
+def full(site: Path, out: Path) -> BuildReport:
+    """What a full build without any cache makes of the site as it is now."""
+    builder = Builder(site, BuildOptions(now=NOW, output=out, use_cache=False))
+    try:
+        return builder.build()
+    finally:
+        builder.close()
+
+
+def edit(site: Path, source: str, old: str, new: str) -> None:
+    path = site / source
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def same_as_full(site: Path, tmp_path: Path, report) -> None:
+    """The output folder and the report are what a full build makes of the site now."""
+    expected = full(site, tmp_path / "expected")
+    assert snapshot(site / "output") == snapshot(tmp_path / "expected")
+    assert report.facts() == expected.facts()
+    assert report.notes() == expected.notes() and report.weights() == expected.weights()
+    assert report.sizes() == expected.sizes()
+
+
+def test_a_text_edit_renders_only_the_pages_that_read_the_text(site: Path, tmp_path: Path) -> None:
+    assert isinstance(run(site), BuildReport)
+    before = snapshot(site / "output")
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")  # not the first paragraph: the summary stays
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    changed = {path for path, data in snapshot(site / "output").items() if before.get(path) != data}
+    # its page and the feeds that carry its text; not the lists that show its title and summary
+    assert ALPHA_PAGE in changed and "feed.xml" in changed
+    assert all(path == ALPHA_PAGE or path.endswith(".xml") for path in changed), changed
+    assert "Friday evenings" in (site / "output" / ALPHA_PAGE).read_text(encoding="utf-8")
+    assert report.write.written == len(changed)
+    same_as_full(site, tmp_path, report)
+    assert isinstance(run(site), Unchanged)  # and the stamp holds again
+
+
+def test_edits_in_a_row_and_two_files_at_once_stay_as_a_full_build_makes_them(site: Path, tmp_path: Path) -> None:
+    run(site)
+    for day in ("Friday", "Saturday", "Sunday"):
+        edit(site, ALPHA, "evenings", f"evenings and {day}")
+        report = run(site)
+        assert isinstance(report, quick.QuickReport)
+    edit(site, ALPHA, "## Opening hours", "## Hours")
+    edit(site, DELTA, "An older synthetic paragraph.", "An older synthetic paragraph.\n\nAnd a second one.")
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    same_as_full(site, tmp_path, report)
+    # a full build after the shortcut finds every page as it would have made it
+    edit(site, ALPHA, "title: Examplecity opens a legal clinic", "title: Examplecity opens a legal clinic today")
+    report = run(site)
+    assert isinstance(report, BuildReport)
+    same_as_full(site, tmp_path, report)
+    edit(site, ALPHA, "## Hours", "## Opening hours")
+    assert isinstance(run(site), quick.QuickReport)
+
+
+@pytest.mark.parametrize("change", ["title", "summary", "tags", "date", "image in the text", "original of a translation",
+                                    "new article", "deleted article", "layout", "static file", "link to nowhere fixed"])
+def test_anything_but_a_text_edit_is_a_full_build(site: Path, tmp_path: Path, change: str) -> None:
+    run(site)
+    if change == "title":
+        edit(site, ALPHA, "title: Examplecity opens a legal clinic", "title: Examplecity opens a legal clinic now")
+    elif change == "summary":  # alpha has none: its first paragraph is its summary
+        edit(site, ALPHA, "free advice on Tuesdays", "free advice on Mondays")
+    elif change == "tags":
+        edit(site, ALPHA, "tags: [legal aid, Examplecity]", "tags: [legal aid]")
+    elif change == "date":
+        edit(site, ALPHA, "date: 2024-11-02 09:30", "date: 2024-11-03 09:30")
+    elif change == "image in the text":
+        edit(site, ALPHA, "- Thursday evenings", "- Thursday evenings\n\n![A synthetic sign](/images/sign.png)")
+    elif change == "original of a translation":
+        edit(site, BETA, "on weekdays", "on weekdays and Saturdays")
+    elif change == "new article":
+        (site / "content/2024/epsilon.md").write_text("---\ntitle: Epsilon synthetic note\ndate: 2024-10-10\n---\n"
+                                                      "Synthetic text.\n", encoding="utf-8")
+    elif change == "deleted article":
+        (site / DELTA).unlink()
+    elif change == "layout":
+        edit(site, "layouts/article.html", "</article>", "</article>\n<!-- synthetic -->")
+    elif change == "static file":
+        (site / "static" / "extra.txt").write_text("synthetic", encoding="utf-8")
+    elif change == "link to nowhere fixed":
+        edit(site, ALPHA, "- Thursday evenings", "- Thursday [evenings](../../../nowhere/)")
+        with pytest.raises(SiteError):
+            run(site)  # a shortcut that fails leaves the output folder and the store as they were
+        edit(site, ALPHA, "- Thursday [evenings](../../../nowhere/)", "- Thursday afternoons")
+        report = run(site)
+        assert isinstance(report, quick.QuickReport)
+        same_as_full(site, tmp_path, report)
+        return
+    if change == "image in the text":
+        (site / "static" / "images").mkdir(parents=True, exist_ok=True)
+        from PIL import Image
+        Image.new("RGB", (40, 30), (200, 120, 40)).save(site / "static" / "images" / "sign.png")
+    report = run(site)
+    assert isinstance(report, BuildReport), change
+    same_as_full(site, tmp_path, report)
+
+
+def test_a_text_read_before_rendering_takes_a_full_build(site: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step that puts something of a text in a page's context (a word count, say) is seen."""
+    plan_site = pipeline.plan_site
+
+    def reading(site_model, *args, **kwargs):
+        for edition in site_model.editions:
+            for article in edition.articles:
+                assert article.body
+        return plan_site(site_model, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "plan_site", reading)
+    run(site)
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    assert isinstance(run(site), BuildReport)
+
+
+def test_a_layout_that_shows_a_text_field_keeps_no_store(site: Path, tmp_path: Path) -> None:
+    edit(site, "layouts/article.html", "</article>", "</article>\n<!-- {{ article.text_version }} -->")
+    run(site)
+    assert not list((site / ".cache").glob("quick-*.pickle"))
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    report = run(site)
+    assert isinstance(report, BuildReport)
+    same_as_full(site, tmp_path, report)
+
+
+@pytest.mark.parametrize("damage", ["store", "contexts", "output page"])
+def test_a_damaged_store_or_output_is_a_full_build(site: Path, tmp_path: Path, damage: str) -> None:
+    run(site)
+    if damage == "store":
+        next((site / ".cache").glob("quick-*.pickle")).write_bytes(b"not a store")
+    elif damage == "contexts":
+        next((site / ".cache").glob("quick-*.contexts")).write_bytes(os.urandom(64))
+    else:
+        (site / "output" / "2023" / "05").rename(site / "output" / "moved")
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    report = run(site)
+    assert isinstance(report, BuildReport)
+    if damage == "output page":  # the full build put the page back; what was moved by hand it leaves alone
+        assert (site / "output" / "2023" / "05").is_dir()
+        shutil.rmtree(site / "output" / "moved")
+    same_as_full(site, tmp_path, report)
+    edit(site, ALPHA, "- Friday evenings", "- Saturday evenings")
+    assert isinstance(run(site), quick.QuickReport)  # the full build kept a store again
+
+
+def test_an_edit_made_as_the_build_began_is_read_again_next_time(site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    run(site)
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    soon = NOW.timestamp() + 10 ** 9  # a time the build cannot see past: its times prove nothing yet
+    os.utime(site / ALPHA, (soon, soon))
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    assert report.store.content[str(site / ALPHA)] == b""  # so the next build reads it again
+    again = run(site)  # no stamp was kept either: the file is read again, found the same, nothing written
+    assert isinstance(again, quick.QuickReport) and again.write.written == 0
+    edit(site, ALPHA, "- Friday evenings", "- Fridays evenings")
+    os.utime(site / ALPHA, (soon, soon))  # the same times as before: only the store's b"" tells
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    same_as_full(site, tmp_path, report)
