@@ -46,7 +46,7 @@ from .metadata import checked_images
 from .model import build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
-from .plan import SEARCH_BUNDLE, plan_site
+from .plan import SEARCH_BUNDLE, PageSpec, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
 from .replan import plan_own, replan
 from .report import BuildReport, Loaded, Planned
@@ -412,13 +412,13 @@ class Builder:
         read = {a.digest: a for a in planned.read} if self.tracing else None
         files = checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
                                            config.base_url, self.workers, keys, read), planned.origins())
-        return self._traced(files, {s.path: s.template for s in specs}) if self.tracing else files
+        return self._traced(files, {s.path: s for s in specs}) if self.tracing else files
 
-    def _traced(self, files: Iterator[OutputFile], templates: Mapping[str, str]) -> Iterator[OutputFile]:
+    def _traced(self, files: Iterator[OutputFile], specs: Mapping[str, PageSpec]) -> Iterator[OutputFile]:
         assert self.contexts is not None
         for f in files:
             if f.trace is not None:
-                self.traces[f.path] = (quick.page_of(f.key, templates[f.path], f.trace, self.contexts), f.trace)
+                self.traces[f.path] = (quick.page_of(f.key, specs[f.path], f.trace, self.contexts), f.trace)
             yield f
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:

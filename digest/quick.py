@@ -67,11 +67,10 @@ class Store:
 
     token: bytes | None          # the contexts file's (Contexts)
     rest: str                    # the stamp's digest of every input but content/'s files (stamp.Inputs)
-    content: dict[str, bytes]    # each file under content/: its stamp line (b"" while its times prove nothing)
+    content: dict[str, bytes]    # each file under content/: its stamp line after the name (b"" while its times prove nothing)
     window: tuple[float | None, float | None]   # while 'now' is inside, the same articles are out (stamp.window)
     sources: dict[str, str]      # article source -> its digest as read
     pages: dict[str, Page]       # every page made from a layout, by output path
-    origins: dict[str, str]      # every output path -> the source that asked for it
     kinds: dict[str, str]        # every output path -> its kind (size.py)
     fixed: frozenset[str]        # sources whose edits always take a full build
     warnings: tuple[Problem, ...]
@@ -89,7 +88,7 @@ def contexts_for(store: Path, old: Store | None) -> Contexts:
     return Contexts(store.with_suffix(".contexts"), old.token if old is not None else None)
 
 
-_MAPS = ("content", "sources", "pages", "origins", "kinds")       # the store's tables, by key
+_MAPS = ("content", "sources", "pages", "kinds")       # the store's tables, by key
 _FIELDS = ("token", "rest", "window", "fixed", "warnings", "listed", "counts", "more_facts")
 
 
@@ -104,7 +103,12 @@ def save(path: Path, store: Store, old: Store | None) -> None:
             with path.open("ab") as f:
                 f.write(blob)
             return
-    write_atomic(path, pickle.dumps((FORMAT, store), protocol=pickle.HIGHEST_PROTOCOL))
+    fields = [getattr(store, name) for name in _ORDER]
+    fields[_ORDER.index("pages")] = (tuple(store.pages), *map(tuple, zip(*store.pages.values())))  # columns: a third
+    write_atomic(path, pickle.dumps((FORMAT, *fields), protocol=pickle.HIGHEST_PROTOCOL))  # of a tuple each's time
+
+
+_ORDER = tuple(field.name for field in dataclasses.fields(Store))
 
 
 def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -121,9 +125,12 @@ def load(path: Path) -> Store | None:
     try:
         with path.open("rb") as f:
             stored = pickle.load(f)
-            if type(stored) is not tuple or stored[0] != FORMAT or type(stored[1]) is not Store:
+            if type(stored) is not tuple or stored[0] != FORMAT or len(stored) != len(_ORDER) + 1:
                 return None
-            store = stored[1]
+            fields = dict(zip(_ORDER, stored[1:]))
+            paths, *columns = fields["pages"]
+            fields["pages"] = dict(zip(paths, map(Page._make, zip(*columns))))
+            store = Store(**fields)
             while True:  # each record a pickle of its own (one Unpickler would mix their memos)
                 try:
                     fields, maps = pickle.load(f)
@@ -190,19 +197,24 @@ def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapp
     pages = contexts.compact(pages)
     rest = "" if inputs.rest_racy else inputs.rest  # a layout or setting just written: its times prove nothing yet
     save(path, Store(contexts.token, rest, _lines(inputs), window, {a.source: a.digest for a in planned.read},
-                     pages, planned.origins(), kinds_of(planned.specs), frozenset(fixed), planned.loaded.warnings,
+                     pages, kinds_of(planned.specs), frozenset(fixed), planned.loaded.warnings,
                      report.listed(), report.counts(), more), old if old is not None and old.token == contexts.token else None)
 
 
-def page_of(key: str, template: str, found: Trace, contexts: Contexts) -> Page:
+def page_of(key: str, spec: PageSpec, found: Trace, contexts: Contexts) -> Page:
     """A rendered page as the store keeps it, its context added to `contexts`."""
-    return Page(key, template, found.reads, *contexts.add(found.context)) if found.context else \
-        Page(key, template, found.reads)
+    return Page(key, spec.template, spec.origin, found.reads, *contexts.add(found.context)) if found.context else \
+        Page(key, spec.template, spec.origin, found.reads)
 
 
 def _lines(inputs: stamp.Inputs) -> dict[str, bytes]:
-    """content/'s lines to keep: one whose times prove nothing yet never matches the next."""
-    return {name: b"" if name in inputs.unsettled else line for name, line in inputs.content.items()}
+    """content/'s lines to keep, without the name they start with; one whose times prove
+    nothing yet is empty, and never matches the next."""
+    return {name: b"" if name in inputs.unsettled else _after_name(line) for name, line in inputs.content.items()}
+
+
+def _after_name(line: bytes) -> bytes:
+    return line[line.index(b"\0"):]
 
 
 def _translations_part(more_facts: str) -> str:
@@ -260,7 +272,7 @@ def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime,
     moment, (since, until) = now.timestamp(), store.window
     if since is not None and moment < since or until is not None and moment >= until:
         return None  # 'now' moved past an article's date: the lists change
-    changed = [name for name, line in inputs.content.items() if store.content[name] != line]
+    changed = [name for name, line in inputs.content.items() if store.content[name] != _after_name(line)]
     if not changed or len(changed) > MOST_EDITS:
         return None
     with timings.step("read"):
@@ -290,7 +302,9 @@ def _build(builder: Builder, config: Config, inputs: stamp.Inputs, timings: Timi
     staged = stage(_files(manifest, rendered), builder.output_dir, manifest, builder.workers)
     try:
         with timings.step("verify"):
-            verdict = verify(staged.facts, config.base_url, config.page_budget_kb, store.origins,
+            # only a page rendered again can link to nowhere or weigh too much: no file came or went
+            verdict = verify(staged.facts, config.base_url, config.page_budget_kb,
+                             {path: spec.origin for path, (_, _, spec) in rendered.items()},
                              lambda origin, shown: source_line(builder.root, origin, shown))
             if verdict.problems:
                 raise SiteError(verdict.problems)
@@ -309,8 +323,8 @@ def _build(builder: Builder, config: Config, inputs: stamp.Inputs, timings: Timi
                 cache.remember(edit.source, edit.settled_line, edit.new.article.digest)
     cache.save()
     now = copy(store)
-    for page, (file, found) in rendered.items():
-        now.pages[page] = page_of(file.key, store.pages[page].template, found, contexts)
+    for page, (file, found, spec) in rendered.items():
+        now.pages[page] = page_of(file.key, spec, found, contexts)
         now.fixed |= set(found.own)
     for edit in edits:
         if edit.new.article is not None:
@@ -356,7 +370,7 @@ def _edits(config: Config, store: Store, cache: ArticleCache, changed: list[str]
 
 
 def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache, edits: list[_Edit],
-            manifest: Manifest, contexts: Contexts) -> dict[str, tuple[OutputFile, Trace]] | None:
+            manifest: Manifest, contexts: Contexts) -> dict[str, tuple[OutputFile, Trace, PageSpec]] | None:
     """The pages that read an edited text, rendered again; None when one is not as the store says."""
     swaps = {e.old.digest: e.new.article for e in edits if e.new.article is not e.old}
     sources = {e.source for e in edits if e.new.article is not e.old}
@@ -387,17 +401,17 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
             context = load_context(contexts.read(page), article)
         except Exception:  # an article gone from the cache, a damaged context
             return None
-        spec = PageSpec(path, store.origins[path], page.template, context)
+        spec = PageSpec(path, page.origin, page.template, context)
         with text_reads() as reads:
             content = layouts.render(spec)
         if isinstance(content, Problem):
             raise SiteError([content])
         key = page_key(layouts.template_keys([spec])[page.template], context, {})
-        rendered[path] = (OutputFile(path, key, content, finder.facts(path, content)), trace(context, reads, read))
+        rendered[path] = (OutputFile(path, key, content, finder.facts(path, content)), trace(context, reads, read), spec)
     return rendered
 
 
-def _files(manifest: Manifest, rendered: Mapping[str, tuple[OutputFile, Trace]]) -> Iterator[OutputFile]:
+def _files(manifest: Manifest, rendered: Mapping[str, tuple[OutputFile, Trace, PageSpec]]) -> Iterator[OutputFile]:
     """Every file of the site in the last build's order: the pages rendered again, the rest as they are."""
     for path, entry in manifest.entries.items():
         made = rendered.get(path)

@@ -94,6 +94,7 @@ class _Unpickler(pickle.Unpickler):
 class Page(NamedTuple):
     key: str                     # its fingerprint, as in the manifest
     template: str
+    origin: str                  # the source that asked for it, for messages
     reads: tuple[str, ...]       # the sources whose text it read
     at: int = 0                  # where its context (trace.py) is in the contexts file, when it read any
     size: int = 0

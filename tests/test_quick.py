@@ -200,3 +200,21 @@ def test_an_edit_made_as_the_build_began_is_read_again_next_time(site: Path, tmp
     report = run(site)
     assert isinstance(report, quick.QuickReport)
     same_as_full(site, tmp_path, report)
+
+
+def test_beside_photos_the_report_is_a_cached_full_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The images part of the summary says what a full build with the cache would: all reused."""
+    from test_images import photo_site
+
+    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
+    site = photo_site(tmp_path / "site", site_yaml_extra="search: false\n")
+    run(site)
+    edit(site, "content/2024/plain.md", "No pictures here.", "No pictures here.\n\nStill none.")
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    shutil.copytree(site, tmp_path / "again")
+    builder = Builder(tmp_path / "again", BuildOptions(now=NOW))
+    expected = builder.build()
+    assert "images: 0 encoded, 3 reused" in expected.facts()
+    assert report.facts() == expected.facts() and report.notes() == expected.notes()
+    assert snapshot(site / "output") == snapshot(tmp_path / "again" / "output")
