@@ -5,8 +5,9 @@
                         [--search-bytes] [--jobs N] [--work DIR] [--keep]
 
 For each size: generate the corpus into bench/work/N/ (or DIR/N/), then, `--repeat` times, build it cold
-(cache and output deleted), warm (nothing changed) and after a one-article edit, recording wall
-time and the peak memory of the build. With --peers the same articles are built cold by Hugo
+(cache and output deleted), warm (nothing changed), after a one-article text edit (a sentence
+appended) and after that article's summary is edited (front matter: lists and feeds change), recording
+wall time and the peak memory of the build. With --peers the same articles are built cold by Hugo
 and Pelican in the same rounds. With --bilingual the same articles plus a Spanish version of
 each (bench/generate.py --translations es) are built in the same rounds, and the table gives
 bilingual / monolingual ratios. Progress goes to stderr, the markdown table to stdout.
@@ -193,6 +194,7 @@ def measure_ours(site: Path, edited: Path, round_number: int, jobs: int | None, 
         ("cold", lambda: remove(site / "output", site / ".cache")),
         ("warm", lambda: None),
         ("edit", lambda: edit_article(edited, round_number)),
+        ("summary", lambda: edit_summary(edited, round_number)),  # front matter: no shortcut (digest/quick.py)
     )
     for kind, prepare in steps:
         prepare()
@@ -556,7 +558,8 @@ def format_table(results: list[SizeResult], args: argparse.Namespace, load: tupl
         cold = [_median(p.seconds.get("cold", [])) for p in peers]
         rows: list[tuple[str, str, float | None, list[str], list[float | None]]] = []
         for kind, label in (("cold", "cold build (s)"), ("warm", "warm build, nothing changed (s)"),
-                            ("edit", "one article edited, then build (s)")):
+                            ("edit", "one article edited, then build (s)"),
+                            ("summary", "one article's summary edited, then build (s)")):
             values = ours.seconds.get(kind, [])
             rows.append((label, _seconds(values), _median(values),
                          [_seconds(p.seconds.get("cold", [])) for p in peers], cold))

@@ -30,12 +30,14 @@ class Article:
     """One article or plain page, with every derived value computed at read time."""
 
     source: str                     # path relative to the site root, e.g. content/2024/x.md
-    digest: str                     # fingerprint of the file and the settings that read it
+    # What changes with the text but its body is left out of repr(), which a layout could print
+    # ({{ item }}): quick.py sees only `body` read (fingerprint.TEXT_FIELDS)
+    digest: str = field(repr=False)  # fingerprint of the file and the settings that read it
     title: str
     date: datetime
     slug: str
     path: str                       # output path relative to the site root, e.g. 2024/12/x/
-    packed_body: bytes              # the HTML converted from Markdown, UTF-8, zlib-compressed (`body`)
+    packed_body: bytes = field(repr=False)   # the HTML converted from Markdown, UTF-8, zlib-compressed (`body`)
     summary: str                    # plain text
     tags: tuple[str, ...] = ()
     updated: datetime | None = None
@@ -50,7 +52,7 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=dict)
     translation_of: str = ""        # the original's source when this is a translation
     translation_line: int | None = None   # where translation_of is set, for messages
-    text_version: str = ""          # digest of this file's title and text, for stale translations
+    text_version: str = field(default="", repr=False)   # digest of this file's title and text, for stale translations
     original_version: str = ""      # the original's text_version this translation was made from
     translator: str = ""
     aliases: tuple[str, ...] = ()   # old addresses that redirect here, as output files

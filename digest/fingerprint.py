@@ -22,7 +22,8 @@ RENDER_VERSION = "1"  # bump when a filter or context change alters rendered byt
 
 def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str] | None = None) -> dict[str, str]:
     """Per template, a digest of its source and every template it extends, includes or imports;
-    `naming`, when given, receives the templates among them that name a field in TEXT_FIELDS."""
+    `naming`, when given, receives the templates among them that name a field in TEXT_FIELDS
+    (or that include, import or extend one by a name computed as they render)."""
     sources: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def visit(name: str) -> None:
@@ -30,10 +31,11 @@ def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str
             return
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         tree = env.parse(source, name, filename)
-        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(tree) if r))
+        found = list(jinja2.meta.find_referenced_templates(tree))
+        refs = tuple(sorted(r for r in found if r))
         sources[name] = (source, refs)
-        if naming is not None and names_text_fields(tree):
-            naming.add(name)
+        if naming is not None and (names_text_fields(tree) or None in found):
+            naming.add(name)  # or includes a template by a name it computes, which could
         for ref in refs:
             visit(ref)
 

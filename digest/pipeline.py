@@ -55,7 +55,6 @@ from .size import kinds_of, measure
 from .sources import ArticleCache, SeenFile, read_articles
 from .stamp import Unchanged
 from .steps import Timings, collector_paused, keep_from_collector
-from .trace import Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,7 @@ class Builder:
         self._scratch: tempfile.TemporaryDirectory | None = None
         # A command-line build keeps what its pages read for the next one (quick.py):
         self.tracing = False
-        self.traces: dict[str, tuple[quick.Page, Trace]] = {}   # path -> each page rendered, as kept
+        self.traces: dict[str, quick.Page] = {}         # path -> each page rendered, as kept
         self.stored: quick.Store | None = None          # the last build's store
         self.contexts: quick.Contexts | None = None     # and its contexts file, which this build adds to
         self.plan_reads: set[str] = set()               # sources whose text a step before rendering read
@@ -153,8 +152,9 @@ class Builder:
                 window = stamp.window((a.date for a in report.planned.loaded.articles), now)
                 with timings.step("store"):
                     if self.tracing and self.contexts is not None:
+                        assert self.kept.manifest is not None
                         quick.remember(quick.store_path(config, self.output_dir), inputs, report, self.traces,
-                                       self.stored, self.contexts, self.plan_reads, window)
+                                       self.stored, self.contexts, self.plan_reads, window, self.kept.manifest)
                     else:
                         quick.store_path(config, self.output_dir).unlink(missing_ok=True)
             finally:
@@ -418,7 +418,7 @@ class Builder:
         assert self.contexts is not None
         for f in files:
             if f.trace is not None:
-                self.traces[f.path] = (quick.page_of(f.key, specs[f.path], f.trace, self.contexts), f.trace)
+                self.traces[f.path] = quick.page_of(f.key, specs[f.path], f.trace, self.contexts)
             yield f
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:

@@ -66,6 +66,7 @@ class Store:
     """What the last good full build (or shortcut) learned, for the next shortcut."""
 
     token: bytes | None          # the contexts file's (Contexts)
+    manifest: tuple[int, int, int] | None   # the manifest file it describes the output of: size, time, inode
     rest: str                    # the stamp's digest of every input but content/'s files (stamp.Inputs)
     content: dict[str, bytes]    # each file under content/: its stamp line after the name (b"" while its times prove nothing)
     window: tuple[float | None, float | None]   # while 'now' is inside, the same articles are out (stamp.window)
@@ -89,7 +90,6 @@ def contexts_for(store: Path, old: Store | None) -> Contexts:
 
 
 _MAPS = ("content", "sources", "pages", "kinds")       # the store's tables, by key
-_FIELDS = ("token", "rest", "window", "fixed", "warnings", "listed", "counts", "more_facts")
 
 
 def save(path: Path, store: Store, old: Store | None) -> None:
@@ -109,6 +109,7 @@ def save(path: Path, store: Store, old: Store | None) -> None:
 
 
 _ORDER = tuple(field.name for field in dataclasses.fields(Store))
+_FIELDS = tuple(name for name in _ORDER if name not in _MAPS)   # the rest, each replaced whole
 
 
 def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -131,11 +132,8 @@ def load(path: Path) -> Store | None:
             paths, *columns = fields["pages"]
             fields["pages"] = dict(zip(paths, map(Page._make, zip(*columns))))
             store = Store(**fields)
-            while True:  # each record a pickle of its own (one Unpickler would mix their memos)
-                try:
-                    fields, maps = pickle.load(f)
-                except Exception:  # the end, or a change cut short: the store as it was before it
-                    return store
+            while f.peek(1):  # each record a pickle of its own (one Unpickler would mix their memos)
+                fields, maps = pickle.load(f)  # a record cut short: damaged, as a whole
                 for name, value in fields.items():
                     setattr(store, name, value)
                 for name, (changed, gone) in maps.items():
@@ -143,6 +141,7 @@ def load(path: Path) -> Store | None:
                     table.update(changed)
                     for key in gone:
                         del table[key]
+            return store
     except Exception:  # missing, damaged or foreign: every edit takes a full build
         return None
 
@@ -167,24 +166,22 @@ def kept_pages(previous: Mapping[str, str], store: Store | None, templated: set[
             if path not in templated or (path in pages and pages[path].key == key)}
 
 
-def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapping[str, tuple[Page, Trace]],
+def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapping[str, Page],
              old: Store | None, contexts: Contexts, plan_reads: set[str],
-             window: tuple[float | None, float | None]) -> None:
-    """Keep what a good full build learned: `traces` are the pages it rendered (path -> page and
-    trace, their contexts added to `contexts`), `old` describes the rest, `plan_reads` the
-    sources whose text was read before rendering."""
+             window: tuple[float | None, float | None], manifest: Manifest) -> None:
+    """Keep what a good full build learned: `traces` are the pages it rendered (their contexts
+    added to `contexts`), `old` describes the rest, `plan_reads` the sources whose text was read
+    before rendering."""
     planned = report.planned
     pages: dict[str, Page] = {}
     fixed = set(plan_reads)
     for spec in planned.specs:
         if not spec.template or spec.data is not None or spec.file:
             continue
-        made = traces.get(spec.path)
-        if made is not None:
-            pages[spec.path] = made[0]
-            fixed.update(made[1].own)
-        elif old is not None and spec.path in old.pages:
-            pages[spec.path] = old.pages[spec.path]
+        page = traces.get(spec.path) or (old.pages.get(spec.path) if old is not None else None)
+        if page is not None:
+            pages[spec.path] = page
+            fixed.update(page.own)
         else:
             path.unlink(missing_ok=True)  # cannot happen (kept_pages): keep no store rather than a wrong one
             return
@@ -196,15 +193,25 @@ def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapp
     more = (f"; images: 0 encoded, {total} reused" if total else "") + _translations_part(report.more_facts())
     pages = contexts.compact(pages)
     rest = "" if inputs.rest_racy else inputs.rest  # a layout or setting just written: its times prove nothing yet
-    save(path, Store(contexts.token, rest, _lines(inputs), window, {a.source: a.digest for a in planned.read},
+    save(path, Store(contexts.token, _identity(manifest), rest, _lines(inputs), window, {a.source: a.digest for a in planned.read},
                      pages, kinds_of(planned.specs), frozenset(fixed), planned.loaded.warnings,
                      report.listed(), report.counts(), more), old if old is not None and old.token == contexts.token else None)
 
 
+def _identity(manifest: Manifest) -> tuple[int, int, int] | None:
+    """The manifest file's size, time and inode: written anew (write_atomic) by every build that
+    changes the output folder, whether it keeps a store or not."""
+    try:
+        st = os.stat(manifest.path) if manifest.path is not None else None
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino) if st is not None else None
+
+
 def page_of(key: str, spec: PageSpec, found: Trace, contexts: Contexts) -> Page:
     """A rendered page as the store keeps it, its context added to `contexts`."""
-    return Page(key, spec.template, spec.origin, found.reads, *contexts.add(found.context)) if found.context else \
-        Page(key, spec.template, spec.origin, found.reads)
+    return Page(key, spec.template, spec.origin, found.reads, found.own, *contexts.add(found.context)) \
+        if found.context else Page(key, spec.template, spec.origin, found.reads, found.own)
 
 
 def _lines(inputs: stamp.Inputs) -> dict[str, bytes]:
@@ -282,8 +289,9 @@ def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime,
         return None
     check_output_dir(builder.output_dir, builder.root)
     manifest = Manifest(config.cache_dir, builder.output_dir)
-    if not manifest.entries or len(manifest.still_valid()) != len(manifest.entries):
-        return None  # the output folder is not as the last build left it
+    if store.manifest is None or _identity(manifest) != store.manifest or not manifest.entries \
+            or len(manifest.still_valid()) != len(manifest.entries):
+        return None  # the output folder is not as the build that kept the store left it
     contexts = contexts_for(path, store)
     if contexts.token != store.token:
         return None
@@ -307,7 +315,7 @@ def _build(builder: Builder, config: Config, inputs: stamp.Inputs, timings: Timi
                              {path: spec.origin for path, (_, _, spec) in rendered.items()},
                              lambda origin, shown: source_line(builder.root, origin, shown))
             if verdict.problems:
-                raise SiteError(verdict.problems)
+                raise SiteError(verdict.problems, store.warnings)
             size = measure(staged.facts, store.kinds, config.output_limit_mb)
         with timings.step("commit"):
             written = commit(staged, manifest)
@@ -331,7 +339,7 @@ def _build(builder: Builder, config: Config, inputs: stamp.Inputs, timings: Timi
             now.sources[edit.source] = edit.new.article.digest
     now.content = _lines(inputs)
     now.pages = contexts.compact(now.pages)
-    now.token = contexts.token
+    now.token, now.manifest = contexts.token, _identity(manifest)
     save(path, now, store if store.token == now.token else None)
     return QuickReport(written, verdict, timings, size, now, config)
 
@@ -380,10 +388,13 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
     layouts = builder.layouts(config, load_strings(config))
     finder = LinkFinder(config.base_url)
     read: dict[str, Article] = {}
+    swapped: set[str] = set()   # the edited articles a context was given
 
     def article(digest: str) -> Article:
         found = swaps.get(digest)
-        if found is None:
+        if found is not None:
+            swapped.add(found.source)
+        else:
             result = cache.get(digest)
             if result is None or result.article is None:
                 raise KeyError(digest)
@@ -397,6 +408,7 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
         entry = manifest.entries.get(path)
         if entry is None or entry.key != page.key:
             return None
+        swapped.clear()
         try:
             context = load_context(contexts.read(page), article)
         except Exception:  # an article gone from the cache, a damaged context
@@ -405,7 +417,9 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
         with text_reads() as reads:
             content = layouts.render(spec)
         if isinstance(content, Problem):
-            raise SiteError([content])
+            raise SiteError([content], store.warnings)
+        if not sources.intersection(reads) <= swapped:
+            return None  # it read an edited text from a copy of its own, not the new article
         key = page_key(layouts.template_keys([spec])[page.template], context, {})
         rendered[path] = (OutputFile(path, key, content, finder.facts(path, content)), trace(context, reads, read), spec)
     return rendered

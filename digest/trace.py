@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import io
 import operator
 import os
@@ -96,8 +97,10 @@ class Page(NamedTuple):
     template: str
     origin: str                  # the source that asked for it, for messages
     reads: tuple[str, ...]       # the sources whose text it read
-    at: int = 0                  # where its context (trace.py) is in the contexts file, when it read any
+    own: tuple[str, ...] = ()    # the sources of the articles its context holds copies of (Trace.own)
+    at: int = 0                  # where its context is in the contexts file, when it read any text
     size: int = 0
+    check: bytes = b""           # and the context's checksum
 
 
 class Contexts:
@@ -113,8 +116,8 @@ class Contexts:
         self.end = path.stat().st_size if self.token is not None else 0
         self.file: BinaryIO | None = None
 
-    def add(self, blob: bytes) -> tuple[int, int]:
-        """Append a context: where it is."""
+    def add(self, blob: bytes) -> tuple[int, int, bytes]:
+        """Append a context: where it is, and its checksum."""
         if self.file is None:
             if self.token is None:
                 self.token = os.urandom(16)
@@ -126,7 +129,7 @@ class Contexts:
         at = self.end
         self.file.write(blob)
         self.end += len(blob)
-        return at, len(blob)
+        return at, len(blob), _checksum(blob)
 
     def close(self) -> None:
         if self.file is not None:
@@ -137,8 +140,8 @@ class Contexts:
         with self.path.open("rb") as f:
             f.seek(page.at)
             blob = f.read(page.size)
-        if len(blob) != page.size:
-            raise ValueError("the contexts file is shorter than its store says")
+        if _checksum(blob) != page.check:
+            raise ValueError("a context is not as it was kept")
         return blob
 
     def compact(self, pages: dict[str, Page]) -> dict[str, Page]:
@@ -161,6 +164,10 @@ class Contexts:
                 moved[name] = page
         self.token, self.end = token, end
         return moved
+
+
+def _checksum(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 def _token_of(path: Path) -> bytes | None:

@@ -218,3 +218,105 @@ def test_beside_photos_the_report_is_a_cached_full_builds(tmp_path: Path, monkey
     assert "images: 0 encoded, 3 reused" in expected.facts()
     assert report.facts() == expected.facts() and report.notes() == expected.notes()
     assert snapshot(site / "output") == snapshot(tmp_path / "again" / "output")
+
+
+# A review's cases (each made a quick build differ from a full one before its fix)
+
+@pytest.mark.parametrize("cut", ["shortcut's store", "full build's store", "a cached build without a store"])
+def test_a_store_never_outlives_the_output_it_describes(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       cut: str) -> None:
+    """The output committed, the store not written (Ctrl-C, a full disk, a build by the API):
+    the edit undone must not pass for 'nothing to render' against the older store."""
+    run(site)
+    original = (site / ALPHA).read_text(encoding="utf-8")
+    if cut == "full build's store":
+        edit(site, ALPHA, "title: Examplecity opens a legal clinic", "title: Examplecity opens a legal clinic today")
+    else:
+        edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if cut == "a cached build without a store":
+        pipeline.build(site, BuildOptions(now=NOW))
+    else:
+        monkeypatch.setattr(quick, "save" if cut == "shortcut's store" else "remember", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            run(site)
+        monkeypatch.undo()
+        monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
+    (site / ALPHA).write_text(original, encoding="utf-8")
+    same_as_full(site, tmp_path, run(site))
+
+
+def test_a_store_record_cut_short_is_a_damaged_store(site: Path, tmp_path: Path) -> None:
+    run(site)
+    with next((site / ".cache").glob("quick-*.pickle")).open("ab") as f:
+        f.write(b"\x80\x05\x95")  # an append cut short by a crash
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    assert isinstance(run(site), BuildReport)  # and the store written anew, not appended to after the cut
+    edit(site, ALPHA, "- Friday evenings", "- Thursday evenings")
+    report = run(site)
+    assert isinstance(report, quick.QuickReport)
+    same_as_full(site, tmp_path, report)
+
+
+def test_a_context_changed_on_disk_is_not_used(site: Path, tmp_path: Path) -> None:
+    run(site)
+    contexts = next((site / ".cache").glob("quick-*.contexts"))
+    contexts.write_bytes(contexts.read_bytes().replace(b"Sample Digest", b"Sample Digesu"))  # same length
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    report = run(site)
+    assert isinstance(report, BuildReport)
+    same_as_full(site, tmp_path, report)
+
+
+@pytest.mark.parametrize("forgotten", [False, True])
+def test_an_article_the_model_copies_stays_out_of_the_shortcut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               forgotten: bool) -> None:
+    """A title with no ASCII slug: the pages hold the model's copy, whose text the shortcut cannot
+    swap, even after a full build that did not render those pages again."""
+    from conftest import ARTICLES
+
+    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
+    zh = "content/2024/zh.md"
+    site = write_site(tmp_path / "site", {**ARTICLES, zh: "---\ntitle: 法律援助诊所开放\ndate: 2024-11-20\n"
+                                                          "tags: [legal aid]\n---\n第一段。\n\n第二段文字。\n"},
+                      site_yaml=SITE_YAML + "search: false\n")
+    run(site)
+    edit(site, "content/2025/draft.md", "title: Unfinished synthetic draft", "title: Unfinished synthetic draft 2")
+    assert isinstance(run(site), BuildReport)
+    kept = next((site / ".cache").glob("quick-*.pickle"))
+    store = quick.load(kept)
+    assert store is not None and zh in store.fixed
+    if forgotten:  # and were the store to forget it, the page read its text from no new article
+        store.fixed = frozenset()
+        quick.save(kept, store, None)
+    edit(site, zh, "第二段文字。", "第二段新文字。")
+    report = run(site)
+    assert isinstance(report, BuildReport)
+    same_as_full(site, tmp_path, report)
+
+
+@pytest.mark.parametrize("layout", ["{% include '_' ~ 'version.html' %}", "<!-- {{ item }} -->"])
+def test_a_layout_that_could_show_a_text_field_unseen(site: Path, tmp_path: Path, layout: str) -> None:
+    """An include by a computed name is taken as naming a text field; an article printed whole
+    does not show the fields that change with its text."""
+    (site / "layouts/_version.html").write_text("<!-- v{{ item.text_version }} -->\n", encoding="utf-8")
+    edit(site, "layouts/_item.html", "</li>", layout + "</li>")
+    run(site)
+    edit(site, ALPHA, "- Thursday evenings", "- Friday evenings")
+    same_as_full(site, tmp_path, run(site))
+
+
+def test_a_failing_shortcut_says_the_warnings_a_full_build_says(site: Path, tmp_path: Path) -> None:
+    (site / "content/2024/note.fr.md").write_text("---\ntitle: Note synthétique\ndate: 2024-10-05\n---\nTexte.\n",
+                                                  encoding="utf-8")  # a warning on every build
+    run(site)
+    edit(site, ALPHA, "- Thursday evenings", "- Thursday [evenings](../../../nowhere/)")
+    with pytest.raises(SiteError) as got:
+        run(site)
+    with pytest.raises(SiteError) as want:
+        full(site, tmp_path / "expected")
+    assert [str(p) for p in got.value.problems] == [str(p) for p in want.value.problems]
+    assert got.value.warnings == want.value.warnings and got.value.warnings
