@@ -46,7 +46,7 @@ from .metadata import checked_images
 from .model import build_site
 from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
 from .parallel import default_workers
-from .plan import SEARCH_BUNDLE, PageSpec, plan_site
+from .plan import SEARCH_BUNDLE, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
 from .replan import plan_own, replan
 from .report import BuildReport, Loaded, Planned
@@ -96,12 +96,8 @@ class Builder:
         self.preview = preview
         self.kept = Kept()
         self._scratch: tempfile.TemporaryDirectory | None = None
-        # A command-line build keeps what its pages read for the next one (quick.py):
-        self.tracing = False
-        self.traces: dict[str, quick.Page] = {}         # path -> each page rendered, as kept
-        self.stored: quick.Store | None = None          # the last build's store
-        self.contexts: quick.Contexts | None = None     # and its contexts file, which this build adds to
-        self.plan_reads: set[str] = set()               # sources whose text a step before rendering read
+        self.keeper: quick.Keeper | None = None   # a command-line build keeps what its pages read (quick.py)
+        self.plan_reads: set[str] = set()         # sources whose text a step before rendering read
 
     @property
     def output_dir(self) -> Path:
@@ -146,20 +142,16 @@ class Builder:
         if report is not None:
             window = report.store.window
         else:
-            self.tracing = quick.eligible(self, config)
+            keeper = self.keeper = quick.Keeper(self, config)
             try:
                 report = self.build(timings)
                 window = stamp.window((a.date for a in report.planned.loaded.articles), now)
                 with timings.step("store"):
-                    if self.tracing and self.contexts is not None:
-                        assert self.kept.manifest is not None
-                        quick.remember(quick.store_path(config, self.output_dir), inputs, report, self.traces,
-                                       self.stored, self.contexts, self.plan_reads, window, self.kept.manifest)
-                    else:
-                        quick.store_path(config, self.output_dir).unlink(missing_ok=True)
+                    assert self.kept.manifest is not None
+                    keeper.keep(inputs, report, self.plan_reads, window, self.kept.manifest)
             finally:
-                if self.contexts is not None:
-                    self.contexts.close()
+                keeper.close()
+                self.keeper = None
         if not inputs.racy:
             assert self.kept.manifest is not None
             entries = self.kept.manifest.entries
@@ -198,14 +190,8 @@ class Builder:
                 shows: dict[int, list[int]] | None = {} if self.preview else None
                 keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
                 planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
-            self.tracing = self.tracing and not self.layouts(config, planned.strings).naming
-            if self.tracing:
-                path = quick.store_path(config, self.output_dir)
-                self.stored = quick.load(path)
-                self.contexts = quick.contexts_for(path, self.stored)
-                if self.stored is not None and self.contexts.token != self.stored.token:
-                    self.stored = None  # its contexts are gone: every page is rendered again
-                previous = quick.kept_pages(previous, self.stored, {s.path for s in planned.specs if s.template})
+            if self.keeper is not None:
+                previous = self.keeper.start(previous, planned.specs, self.layouts(config, planned.strings))
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
             staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),
@@ -403,23 +389,17 @@ class Builder:
     def _render(self, planned: Planned, previous: Mapping[str, str],
                 picked: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
         """Every file of the site (whose path is `picked`), each image written checked for
-        metadata on its way out; what each page read noted when tracing."""
+        metadata on its way out; what each page read noted by the keeper."""
         config = planned.loaded.config
         specs, keys = list(planned.specs), planned.keys
         if picked is not None:
             chosen = [i for i, spec in enumerate(specs) if picked(spec.path)]
             specs, keys = [specs[i] for i in chosen], keys and [keys[i] for i in chosen]
-        read = {a.digest: a for a in planned.read} if self.tracing else None
+        keeper = self.keeper if self.keeper is not None and self.keeper.on else None
+        read = {a.digest: a for a in planned.read} if keeper is not None else None
         files = checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
                                            config.base_url, self.workers, keys, read), planned.origins())
-        return self._traced(files, {s.path: s for s in specs}) if self.tracing else files
-
-    def _traced(self, files: Iterator[OutputFile], specs: Mapping[str, PageSpec]) -> Iterator[OutputFile]:
-        assert self.contexts is not None
-        for f in files:
-            if f.trace is not None:
-                self.traces[f.path] = quick.page_of(f.key, specs[f.path], f.trace, self.contexts)
-            yield f
+        return keeper.noted(files, specs) if keeper is not None else files
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:
         config = planned.loaded.config

@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from . import stamp
 from .config import Config
@@ -46,7 +46,7 @@ from .i18n import load_strings
 from .links import LinkFinder, Verdict, source_line, verify
 from .output import Manifest, WriteReport, check_output_dir, commit, stage
 from .plan import PageSpec
-from .render import OutputFile
+from .render import Layouts, OutputFile
 from .replan import heads_changed, text_only
 from .report import BuildReport, summary_line, verdict_facts, weight_lines
 from .size import SiteSize, kinds_of, measure, size_table, size_warnings
@@ -151,19 +151,56 @@ def copy(store: Store) -> Store:
     return dataclasses.replace(store, **{name: dict(getattr(store, name)) for name in _MAPS})
 
 
-def eligible(builder: Builder, config: Config) -> bool:
-    """Whether a build keeps a store: a command-line build with the cache and without search
-    (whose index a text edit changes). It keeps none either when a layout names a text field
-    (fingerprint.TEXT_FIELDS): the pipeline looks once the layouts are parsed."""
-    return builder.options.use_cache and not builder.preview and not config.search
+class Keeper:
+    """What a full build keeps for the next shortcut, as it goes: the store of the last build,
+    and each page rendered with what it read (its context added to the contexts file)."""
 
+    def __init__(self, builder: Builder, config: Config):
+        """On for a command-line build with the cache and without search (whose index a text
+        edit changes); `start` may still turn it off."""
+        self.on = builder.options.use_cache and not builder.preview and not config.search
+        self.path = store_path(config, builder.output_dir)
+        self.old: Store | None = None
+        self.contexts: Contexts | None = None
+        self.pages: dict[str, Page] = {}
 
-def kept_pages(previous: Mapping[str, str], store: Store | None, templated: set[str]) -> dict[str, str]:
-    """`previous` without the pages made from a layout that the store does not describe as
-    they are: those are rendered again, so that the next store knows what they read."""
-    pages = store.pages if store is not None else {}
-    return {path: key for path, key in previous.items()
-            if path not in templated or (path in pages and pages[path].key == key)}
+    def start(self, previous: Mapping[str, str], specs: Sequence[PageSpec], layouts: Layouts) -> Mapping[str, str]:
+        """`previous` (path -> key of the files kept as they are) without the pages the store does
+        not describe as they are: those are rendered again, so that the next store knows what
+        they read. Off when a layout names a text field (fingerprint.TEXT_FIELDS): the layouts
+        are parsed by now."""
+        self.on = self.on and not layouts.naming
+        if not self.on:
+            return previous
+        self.old = load(self.path)
+        self.contexts = contexts_for(self.path, self.old)
+        if self.old is not None and self.contexts.token != self.old.token:
+            self.old = None  # its contexts are gone: every page is rendered again
+        pages = self.old.pages if self.old is not None else {}
+        templated = {s.path for s in specs if s.template}
+        return {path: key for path, key in previous.items()
+                if path not in templated or (path in pages and pages[path].key == key)}
+
+    def noted(self, files: Iterable[OutputFile], specs: Sequence[PageSpec]) -> Iterator[OutputFile]:
+        """The files, each page's trace kept on the way."""
+        assert self.contexts is not None
+        by_path = {s.path: s for s in specs}
+        for f in files:
+            if f.trace is not None:
+                self.pages[f.path] = page_of(f.key, by_path[f.path], f.trace, self.contexts)
+            yield f
+
+    def keep(self, inputs: stamp.Inputs, report: BuildReport, plan_reads: set[str],
+             window: tuple[float | None, float | None], manifest: Manifest) -> None:
+        """After a good build: the store written, or removed when the build kept none."""
+        if self.on and self.contexts is not None:
+            remember(self.path, inputs, report, self.pages, self.old, self.contexts, plan_reads, window, manifest)
+        else:
+            self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.contexts is not None:
+            self.contexts.close()
 
 
 def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapping[str, Page],
@@ -183,7 +220,7 @@ def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapp
             pages[spec.path] = page
             fixed.update(page.own)
         else:
-            path.unlink(missing_ok=True)  # cannot happen (kept_pages): keep no store rather than a wrong one
+            path.unlink(missing_ok=True)  # cannot happen (Keeper.start): keep no store rather than a wrong one
             return
     site = planned.site
     fixed.update(a.source for group in site.read.values() if len(group) > 1 for a in group.values())
@@ -270,7 +307,7 @@ class _Edit:
 
 def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime, timings: Timings) -> QuickReport | None:
     """The shortcut, or None when it does not apply (then nothing was written)."""
-    if inputs.rest_racy or not eligible(builder, config):
+    if inputs.rest_racy or not Keeper(builder, config).on:
         return None
     path = store_path(config, builder.output_dir)
     store = load(path)
