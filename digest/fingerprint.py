@@ -35,7 +35,7 @@ def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str
         refs = tuple(sorted(r for r in found if r))
         sources[name] = (source, refs)
         if naming is not None and (names_text_fields(tree) or None in found):
-            naming.add(name)  # or includes a template by a name it computes, which could
+            naming.add(name)  # a name computed as it renders could be any template's
         for ref in refs:
             visit(ref)
 
@@ -63,9 +63,11 @@ TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
 
 def names_text_fields(tree: jinja2.nodes.Template) -> bool:
     """Whether a parsed template names one of TEXT_FIELDS, as an attribute or a string."""
-    return any(node.attr in TEXT_FIELDS if isinstance(node, jinja2.nodes.Getattr) else node.value in TEXT_FIELDS
-               for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Const))
-               if isinstance(node, jinja2.nodes.Getattr) or isinstance(node.value, str))
+    for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Const)):
+        name = node.attr if isinstance(node, jinja2.nodes.Getattr) else node.value
+        if isinstance(name, str) and name in TEXT_FIELDS:
+            return True
+    return False
 
 
 def data_key(data: bytes) -> str:

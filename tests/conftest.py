@@ -192,3 +192,12 @@ def browser() -> Iterator[Any]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def settled_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample site without search; files written a moment ago count as settled."""
+    from digest import files
+
+    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
+    return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")

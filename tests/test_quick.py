@@ -22,10 +22,8 @@ BETA = "content/2024/beta.md"
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The sample site without search; files written a moment ago count as settled."""
-    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
-    return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")
+def site(settled_site: Path) -> Path:
+    return settled_site
 
 
 def run(site: Path, **options):

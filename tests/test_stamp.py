@@ -4,7 +4,6 @@ nothing; any change at all, or an article coming of age, means a full build."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, REPO, SITE_YAML, snapshot, write_site
+from conftest import NOW, REPO, SITE_YAML, snapshot
 from digest import files
 from digest.pipeline import Builder, BuildOptions, BuildReport
 from digest.stamp import Unchanged
@@ -23,10 +22,8 @@ FUTURE_PAGE = "2025/02/a-scheduled-synthetic-note/index.html"
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The sample site without search; files written a moment ago count as settled."""
-    monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
-    return write_site(tmp_path / "site", site_yaml=SITE_YAML + "search: false\n")
+def site(settled_site: Path) -> Path:
+    return settled_site
 
 
 def run(site: Path, **options) -> BuildReport | Unchanged:
