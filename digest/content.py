@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import html
 import re
@@ -75,8 +76,9 @@ class Article:
         """The HTML converted from Markdown. Kept packed: as text, with its curly quotes (two bytes
         a character in a str), 100,000 bodies take 1.2 GB; packed, about a sixth of that.
         Noted while `text_reads` is open: which pages read which texts (quick.py)."""
-        if _reads is not None:
-            _reads.append(self.source)
+        reads = _READS.get()
+        if reads is not None:
+            reads.append(self.source)
         return zlib.decompress(self.packed_body).decode("utf-8")
 
     @property
@@ -105,19 +107,20 @@ class ReadResult:
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
-_reads: list[str] | None = None  # the sources whose body was read, while text_reads() is open
+# The sources whose body is read while text_reads() is open: a template reads `article.body`
+# deep inside Jinja2, where nothing of ours is passed along, so the list rides in the context
+_READS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("text_reads", default=None)
 
 
 @contextlib.contextmanager
 def text_reads() -> Iterator[list[str]]:
     """The sources of the articles whose body is read inside the block, in the order read."""
-    global _reads
-    outer, found = _reads, []
-    _reads = found
+    outer, found = _READS.get(), []
+    token = _READS.set(found)
     try:
         yield found
     finally:
-        _reads = outer
+        _READS.reset(token)
         if outer is not None:
             outer.extend(found)
 
