@@ -156,13 +156,17 @@ class Keeper:
     and each page rendered with what it read (its context added to the contexts file)."""
 
     def __init__(self, builder: Builder, config: Config):
-        """On for a command-line build with the cache and without search (whose index a text
-        edit changes); `start` may still turn it off."""
-        self.on = builder.options.use_cache and not builder.preview and not config.search
+        """On when `wanted`; `start` may still turn it off."""
+        self.on = self.wanted(builder, config)
         self.path = store_path(config, builder.output_dir)
         self.old: Store | None = None
         self.contexts: Contexts | None = None
         self.pages: dict[str, Page] = {}
+
+    @staticmethod
+    def wanted(builder: Builder, config: Config) -> bool:
+        """A command-line build with the cache and without search (whose index a text edit changes)."""
+        return builder.options.use_cache and not builder.preview and not config.search
 
     def start(self, previous: Mapping[str, str], specs: Sequence[PageSpec], layouts: Layouts) -> Mapping[str, str]:
         """`previous` (path -> key of the files kept as they are) without the pages the store does
@@ -307,7 +311,7 @@ class _Edit:
 
 def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime, timings: Timings) -> QuickReport | None:
     """The shortcut, or None when it does not apply (then nothing was written)."""
-    if inputs.rest_racy or not Keeper(builder, config).on:
+    if inputs.rest_racy or not Keeper.wanted(builder, config):
         return None
     path = store_path(config, builder.output_dir)
     store = load(path)
