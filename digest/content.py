@@ -32,7 +32,7 @@ class Article:
 
     source: str                     # path relative to the site root, e.g. content/2024/x.md
     # What changes with the text but its body is left out of repr(), which a layout could print
-    # ({{ item }}): quick.py sees only `body` read (fingerprint.TEXT_FIELDS)
+    # ({{ item }}): quick.py sees a layout read the text by `body` and fingerprint.TEXT_FIELDS
     digest: str = field(repr=False)  # fingerprint of the file and the settings that read it
     title: str
     date: datetime
@@ -76,9 +76,7 @@ class Article:
         """The HTML converted from Markdown. Kept packed: as text, with its curly quotes (two bytes
         a character in a str), 100,000 bodies take 1.2 GB; packed, about a sixth of that.
         Noted while `text_reads` is open: which pages read which texts (quick.py)."""
-        reads = _READS.get()
-        if reads is not None:
-            reads.append(self.source)
+        note_text_read(self.source)
         return zlib.decompress(self.packed_body).decode("utf-8")
 
     @property
@@ -110,6 +108,13 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 # The sources whose body is read while text_reads() is open: a template reads `article.body`
 # deep inside Jinja2, where nothing of ours is passed along, so the list rides in the context
 _READS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("text_reads", default=None)
+
+
+def note_text_read(source: str) -> None:
+    """Note that the text of the article from `source` was read, when text_reads() is open."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.append(source)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from typing import Any, Iterable
 
 import jinja2
 import jinja2.meta
-import jinja2.nodes
 
 from .content import Article
 from .model import SiteInfo, TagLink
@@ -20,22 +19,17 @@ from .sources import ENGINE_VERSION
 RENDER_VERSION = "1"  # bump when a filter or context change alters rendered bytes
 
 
-def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str] | None = None) -> dict[str, str]:
-    """Per template, a digest of its source and every template it extends, includes or imports;
-    `naming`, when given, receives the templates among them that name a field in TEXT_FIELDS
-    (or that include, import or extend one by a name computed as they render)."""
+def template_keys(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+    """Per template, a digest of its source and every template it extends, includes or imports."""
     sources: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def visit(name: str) -> None:
         if name in sources:
             return
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        tree = env.parse(source, name, filename)
-        found = list(jinja2.meta.find_referenced_templates(tree))
-        refs = tuple(sorted(r for r in found if r))
+        refs = tuple(sorted(r for r in jinja2.meta.find_referenced_templates(env.parse(source, name, filename))
+                            if r))
         sources[name] = (source, refs)
-        if naming is not None and (names_text_fields(tree) or None in found):
-            naming.add(name)  # a name computed as it renders could be any template's
         for ref in refs:
             visit(ref)
 
@@ -56,18 +50,9 @@ def template_keys(env: jinja2.Environment, names: Iterable[str], naming: set[str
     return result
 
 
-# What changes with an article's text besides its body, which content.text_reads sees read:
-# a layout that names one (`article.digest`, `attr('text_version')`) makes quick.py stand aside
+# What changes with an article's text besides its body: a layout that reaches one counts as
+# reading the text, as reading `body` does (render._Environment, content.text_reads)
 TEXT_FIELDS = frozenset({"packed_body", "digest", "text_version"})
-
-
-def names_text_fields(tree: jinja2.nodes.Template) -> bool:
-    """Whether a parsed template names one of TEXT_FIELDS, as an attribute or a string."""
-    for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Const)):
-        name = node.attr if isinstance(node, jinja2.nodes.Getattr) else node.value
-        if isinstance(name, str) and name in TEXT_FIELDS:
-            return True
-    return False
 
 
 def data_key(data: bytes) -> str:

@@ -191,7 +191,7 @@ class Builder:
                 keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
                 planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
             if self.keeper is not None:
-                previous = self.keeper.start(previous, planned.specs, self.layouts(config, planned.strings))
+                previous = self.keeper.start(previous, planned.specs)
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
             staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),

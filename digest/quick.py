@@ -22,8 +22,10 @@ in, every other file stays as it is, and the links, page weights and the site's 
 checked over the whole site as a full build checks them. A page that showed an edited
 article without reading its text keeps its bytes (they cannot differ) and its old fingerprint;
 the next full build renders it again, finds the same bytes and leaves the file alone.
-Anything else, or any doubt, is a full build. A layout that names `digest`, `text_version` or
-`packed_body` (which change with the text) keeps no store at all."""
+Anything else, or any doubt, is a full build. A layout that reaches `digest`, `text_version` or
+`packed_body` (which change with the text) reads the text as far as this goes (render._Environment).
+A kept context may hold an article as it was before a later shortcut edited its text (a page that
+shows it without reading it was not rendered then): such an article is given as it is now."""
 
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ from .i18n import load_strings
 from .links import LinkFinder, Verdict, source_line, verify
 from .output import Manifest, WriteReport, check_output_dir, commit, stage
 from .plan import PageSpec
-from .render import Layouts, OutputFile
+from .render import OutputFile
 from .replan import heads_changed, text_only
 from .report import BuildReport, summary_line, verdict_facts, weight_lines
 from .size import SiteSize, kinds_of, measure, size_table, size_warnings
@@ -168,12 +170,10 @@ class Keeper:
         """A command-line build with the cache and without search (whose index a text edit changes)."""
         return builder.options.use_cache and not builder.preview and not config.search
 
-    def start(self, previous: Mapping[str, str], specs: Sequence[PageSpec], layouts: Layouts) -> Mapping[str, str]:
+    def start(self, previous: Mapping[str, str], specs: Sequence[PageSpec]) -> Mapping[str, str]:
         """`previous` (path -> key of the files kept as they are) without the pages the store does
         not describe as they are: those are rendered again, so that the next store knows what
-        they read. Off when a layout names a text field (fingerprint.TEXT_FIELDS): the layouts
-        are parsed by now."""
-        self.on = self.on and not layouts.naming
+        they read."""
         if not self.on:
             return previous
         self.old = load(self.path)
@@ -430,16 +430,28 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
     finder = LinkFinder(config.base_url)
     read: dict[str, Article] = {}
     swapped: set[str] = set()   # the edited articles a context was given
+    current = {**store.sources, **{e.source: e.new.article.digest for e in edits if e.new.article is not None}}
+    edited = {e.source: e.new.article for e in edits if e.new.article is not None}
+
+    def cached(digest: str) -> Article:
+        result = cache.get(digest)
+        if result is None or result.article is None:
+            raise KeyError(digest)
+        return result.article
 
     def article(digest: str) -> Article:
-        found = swaps.get(digest)
-        if found is not None:
-            swapped.add(found.source)
-        else:
-            result = cache.get(digest)
-            if result is None or result.article is None:
+        """The article a context names, as it is now."""
+        found = cached(digest)
+        now = current.get(found.source)
+        if now is None:
+            raise KeyError(digest)  # gone from the site: a full build would not show it
+        if now != found.digest:  # edited by a shortcut since the page was rendered
+            newer = edited.get(found.source) or cached(now)
+            if not text_only(found, newer) or heads_changed(found, newer):
                 raise KeyError(digest)
-            found = result.article
+            found = newer
+        if found.source in edited and found is edited[found.source]:
+            swapped.add(found.source)
         read[found.digest] = found
         return found
 

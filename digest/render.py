@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import jinja2
-from jinja2 import pass_context
+import jinja2.filters
+from jinja2 import pass_context, pass_environment
 
-from .content import Article, text_reads
+from .content import Article, note_text_read, text_reads
 from .errors import Problem, SiteError
-from .fingerprint import data_key, field_names, page_key
+from .fingerprint import TEXT_FIELDS, data_key, field_names, page_key
 from .fingerprint import template_keys as template_keys_of
 from .links import LinkFacts, LinkFinder
 from .parallel import parallel_map
@@ -69,12 +70,45 @@ def make_environment(layouts_dir: Path, compiled: Path | None = None) -> jinja2.
     `compiled` when given (Jinja2 checks each against its source)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts_dir),
                                   jinja2.PackageLoader("digest", "templates")])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    env = _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False, cache_size=-1,
                              bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None)
-    env.filters.update(url=_url, abs_url=_abs_url, lang_url=_lang_url, iso=_iso, json_ld=_json_ld)
+    env.filters.update(url=_url, abs_url=_abs_url, lang_url=_lang_url, iso=_iso, json_ld=_json_ld, attr=_attr)
     return env
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2's, but a layout that reaches a field of an article that changes with its text, or
+    any of its private or special attributes, by whatever name (`item.digest`, `item['dig' ~
+    'est']`, `map(attribute=...)`), counts as reading its text (content.text_reads), as reading
+    `item.body` does: quick.py then renders that page again when the text changes."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Article and (attribute in TEXT_FIELDS or attribute[:1] == "_"):
+            note_text_read(obj.source)
+        try:  # jinja2.Environment.getattr, inlined: a layout calls it for every dot
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) is Article and isinstance(argument, str) and (argument in TEXT_FIELDS or argument[:1] == "_"):
+            note_text_read(obj.source)
+        return super().getitem(obj, argument)
+
+
+@pass_environment
+def _attr(environment: jinja2.Environment, obj: Any, name: Any) -> Any:
+    """Jinja2's `attr` filter, which before Jinja2 3.1.5 reached attributes without the
+    environment's getattr."""
+    if type(obj) is Article and isinstance(name, str) and (name in TEXT_FIELDS or name[:1] == "_"):
+        note_text_read(obj.source)
+    return jinja2.filters.do_attr(environment, obj, name)
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
@@ -125,7 +159,6 @@ class Layouts:
         self.folder = layouts_dir
         self.env = make_environment(layouts_dir, compiled)
         self.keys: dict[str, str] = {}
-        self.naming: set[str] = set()   # templates among those keyed that name a text field (TEXT_FIELDS)
         self.strings = strings
         self.env.globals["t"] = pass_context(lambda context, key, **values: self._text(context, key, **values))
         self.env.filters.update(long_date=pass_context(lambda context, value: self._long_date(context, value)),
@@ -144,9 +177,7 @@ class Layouts:
         wanted = {s.template for s in specs if s.template}
         if not wanted <= self.keys.keys():
             try:
-                naming: set[str] = set()
-                keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()), naming)
-                self.naming = naming
+                keys = template_keys_of(self.env, sorted(wanted | self.keys.keys()))
             except (jinja2.TemplateError, OSError) as exc:
                 raise SiteError([template_problem(exc, self.folder)]) from None
             self.keys = {name: f"{key}:{self.strings.version}" for name, key in keys.items()}
