@@ -70,7 +70,8 @@ class Store:
     token: bytes | None          # the contexts file's (Contexts)
     manifest: tuple[int, int, int] | None   # the manifest file it describes the output of: size, time, inode
     rest: str                    # the stamp's digest of every input but content/'s files (stamp.Inputs)
-    content: dict[str, bytes]    # each file under content/: its stamp line after the name (b"" while its times prove nothing)
+    content: dict[str, bytes]    # each file under content/: its stamp line after the name (b"": its times
+                                 # proved nothing yet)
     window: tuple[float | None, float | None]   # while 'now' is inside, the same articles are out (stamp.window)
     sources: dict[str, str]      # article source -> its digest as read
     pages: dict[str, Page]       # every page made from a layout, by output path
@@ -234,9 +235,10 @@ def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapp
     more = (f"; images: 0 encoded, {total} reused" if total else "") + _translations_part(report.more_facts())
     pages = contexts.compact(pages)
     rest = "" if inputs.rest_racy else inputs.rest  # a layout or setting just written: its times prove nothing yet
-    save(path, Store(contexts.token, _identity(manifest), rest, _lines(inputs), window, {a.source: a.digest for a in planned.read},
-                     pages, kinds_of(planned.specs), frozenset(fixed), planned.loaded.warnings,
-                     report.listed(), report.counts(), more), old if old is not None and old.token == contexts.token else None)
+    store = Store(contexts.token, _identity(manifest), rest, _lines(inputs), window,
+                  {a.source: a.digest for a in planned.read}, pages, kinds_of(planned.specs), frozenset(fixed),
+                  planned.loaded.warnings, report.listed(), report.counts(), more)
+    save(path, store, old if old is not None and old.token == contexts.token else None)
 
 
 def _identity(manifest: Manifest) -> tuple[int, int, int] | None:
@@ -309,7 +311,8 @@ class _Edit:
     settled_line: str | None     # the file's stat line for the article cache, when its times can be trusted
 
 
-def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime, timings: Timings) -> QuickReport | None:
+def build(builder: Builder, config: Config, inputs: stamp.Inputs, now: datetime,
+          timings: Timings) -> QuickReport | None:
     """The shortcut, or None when it does not apply (then nothing was written)."""
     if inputs.rest_racy or not Keeper.wanted(builder, config):
         return None
@@ -395,7 +398,7 @@ def _edits(config: Config, store: Store, cache: ArticleCache, changed: list[str]
         source = name[prefix:].replace(os.sep, "/")
         old_digest = store.sources.get(source)
         if old_digest is None or source in store.fixed:
-            return None  # not an article of the last build (or not a file it reads), or one whose edits take a full build
+            return None  # not an article of the last build, or one whose edits take a full build
         try:
             st = os.stat(name)
             data = Path(name).read_bytes()
@@ -421,7 +424,6 @@ def _edits(config: Config, store: Store, cache: ArticleCache, changed: list[str]
 def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache, edits: list[_Edit],
             manifest: Manifest, contexts: Contexts) -> dict[str, tuple[OutputFile, Trace, PageSpec]] | None:
     """The pages that read an edited text, rendered again; None when one is not as the store says."""
-    swaps = {e.old.digest: e.new.article for e in edits if e.new.article is not e.old}
     sources = {e.source for e in edits if e.new.article is not e.old}
     pages = [p for p, page in store.pages.items() if not sources.isdisjoint(page.reads)]
     if not pages:
@@ -474,7 +476,8 @@ def _render(builder: Builder, config: Config, store: Store, cache: ArticleCache,
         if not sources.intersection(reads) <= swapped:
             return None  # it read an edited text from a copy of its own, not the new article
         key = page_key(layouts.template_keys([spec])[page.template], context, {})
-        rendered[path] = (OutputFile(path, key, content, finder.facts(path, content)), trace(context, reads, read), spec)
+        made = OutputFile(path, key, content, finder.facts(path, content))
+        rendered[path] = (made, trace(context, reads, read), spec)
     return rendered
 
 

@@ -92,8 +92,9 @@ def test_edits_in_a_row_and_two_files_at_once_stay_as_a_full_build_makes_them(si
     assert isinstance(run(site), quick.QuickReport)
 
 
-@pytest.mark.parametrize("change", ["title", "summary", "tags", "date", "image in the text", "original of a translation",
-                                    "new article", "deleted article", "layout", "static file", "link to nowhere fixed"])
+@pytest.mark.parametrize("change", ["title", "summary", "tags", "date", "image in the text",
+                                    "original of a translation", "new article", "deleted article", "layout",
+                                    "static file", "link to nowhere fixed"])
 def test_anything_but_a_text_edit_is_a_full_build(site: Path, tmp_path: Path, change: str) -> None:
     run(site)
     if change == "title":
@@ -296,9 +297,8 @@ def test_an_article_the_model_copies_stays_out_of_the_shortcut(tmp_path: Path, m
 
     monkeypatch.setattr(files, "RACY_SECONDS", 0.0)
     zh = "content/2024/zh.md"
-    site = write_site(tmp_path / "site", {**ARTICLES, zh: "---\ntitle: 法律援助诊所开放\ndate: 2024-11-20\n"
-                                                          "tags: [legal aid]\n---\n第一段。\n\n第二段文字。\n"},
-                      site_yaml=SITE_YAML + "search: false\n")
+    text = "---\ntitle: 法律援助诊所开放\ndate: 2024-11-20\ntags: [legal aid]\n---\n第一段。\n\n第二段文字。\n"
+    site = write_site(tmp_path / "site", {**ARTICLES, zh: text}, site_yaml=SITE_YAML + "search: false\n")
     run(site)
     edit(site, "content/2025/draft.md", "title: Unfinished synthetic draft", "title: Unfinished synthetic draft 2")
     assert isinstance(run(site), BuildReport)
