@@ -149,11 +149,6 @@ def load(path: Path) -> Store | None:
         return None
 
 
-def copy(store: Store) -> Store:
-    """A store to change, leaving `store` as loaded."""
-    return dataclasses.replace(store, **{name: dict(getattr(store, name)) for name in _MAPS})
-
-
 class Keeper:
     """What a full build keeps for the next shortcut, as it goes: the store of the last build,
     and each page rendered with what it read (its context added to the contexts file)."""
@@ -232,7 +227,7 @@ def remember(path: Path, inputs: stamp.Inputs, report: BuildReport, traces: Mapp
     fixed.update(a.translation_of for a in planned.read if a.translation_of)
     images = planned.images
     total = images.encoded + images.reused if images is not None else 0  # all reused, next time
-    more = (f"; images: 0 encoded, {total} reused" if total else "") + _translations_part(report.more_facts())
+    more = (f"; images: 0 encoded, {total} reused" if total else "") + report.translation_facts()
     pages = contexts.compact(pages)
     rest = "" if inputs.rest_racy else inputs.rest  # a layout or setting just written: its times prove nothing yet
     store = Store(contexts.token, _identity(manifest), rest, _lines(inputs), window,
@@ -265,11 +260,6 @@ def _lines(inputs: stamp.Inputs) -> dict[str, bytes]:
 
 def _after_name(line: bytes) -> bytes:
     return line[line.index(b"\0"):]
-
-
-def _translations_part(more_facts: str) -> str:
-    at = more_facts.find("; translations:")
-    return more_facts[at:] if at >= 0 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,14 +364,14 @@ def _build(builder: Builder, config: Config, inputs: stamp.Inputs, timings: Timi
             if edit.settled_line is not None:
                 cache.remember(edit.source, edit.settled_line, edit.new.article.digest)
     cache.save()
-    now = copy(store)
+    # what the shortcut changes, in copies: `store` stays as loaded, for the differences saved
+    now = dataclasses.replace(store, content=_lines(inputs), sources=dict(store.sources), pages=dict(store.pages))
     for page, (file, found, spec) in rendered.items():
         now.pages[page] = page_of(file.key, spec, found, contexts)
         now.fixed |= set(found.own)
     for edit in edits:
         if edit.new.article is not None:
             now.sources[edit.source] = edit.new.article.digest
-    now.content = _lines(inputs)
     now.pages = contexts.compact(now.pages)
     now.token, now.manifest = contexts.token, _identity(manifest)
     save(path, now, store if store.token == now.token else None)

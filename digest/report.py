@@ -115,15 +115,18 @@ class BuildReport:
 
     def more_facts(self) -> str:
         """The images encoded and reused, and the translations missing and stale."""
-        line = ""
         images = self.planned.images
-        if images is not None and (images.encoded or images.reused):
-            line += f"; images: {images.encoded} encoded, {images.reused} reused"
+        shown = images is not None and (images.encoded or images.reused)
+        return (f"; images: {images.encoded} encoded, {images.reused} reused" if shown else "") \
+            + self.translation_facts()
+
+    def translation_facts(self) -> str:
+        """The translations missing and stale, when the site has more than one language."""
         site = self.site
-        if len(site.editions) > 1:
-            found = counts(table(site))
-            line += f"; translations: {found['missing']} missing, {found['stale']} stale"
-        return line
+        if len(site.editions) <= 1:
+            return ""
+        found = counts(table(site))
+        return f"; translations: {found['missing']} missing, {found['stale']} stale"
 
 
 def summary_line(facts: str, write: WriteReport | None, timings: Timings) -> str:

@@ -135,12 +135,6 @@ def holds(record: Record | None, now_inputs: Inputs, output_dir: Path, now: date
     """Whether the last good build's stamp still describes the site and its output folder."""
     if record is None or now_inputs.racy or record.inputs != now_inputs.digest:
         return False
-    return still_current(record, output_dir, now)
-
-
-def still_current(record: Record, output_dir: Path, now: datetime) -> bool:
-    """Whether the same articles are out now as at the last good build, and its output folder
-    holds what it left there."""
     moment = now.timestamp()
     if (record.valid_from is not None and moment < record.valid_from
             or record.valid_until is not None and moment >= record.valid_until):

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Callable, Mapping, NamedTuple
 
 from .content import Article
 from .files import replacing
+from .fingerprint import field_names
 
 
 class Trace(NamedTuple):
@@ -54,7 +55,7 @@ def _fields(kind: type) -> Callable[[Any], tuple] | None:
     """For a dataclass made from its fields alone, what gives them as a tuple in order."""
     if not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__"):
         return None
-    names = [f.name for f in dataclasses.fields(kind)]
+    names = field_names(kind)
     if not names or not all(f.init for f in dataclasses.fields(kind)):
         return None
     getter = operator.attrgetter(*names)
