@@ -1,0 +1,78 @@
+"""digest.lean_toc: the toc extension's heading ids and tokens as before, the table of contents
+where the marker is, and no walk for the marker in a document without it."""
+
+from __future__ import annotations
+
+import random
+
+import markdown
+import pytest
+from markdown.extensions.toc import TocTreeprocessor
+
+from digest.content import _converter
+from digest.lean_toc import LeanToc, install
+
+PIECES = [
+    "# Title", "## Section *two*", "### Third & `code`", "#### Deep", "Intro with [TOC] inside.", "[TOC]",
+    "%%CONTENTS%%", "Plain words.", "- item\n- [TOC]", "> [TOC]", "```\n[TOC]\n```", "    [TOC] as code",
+    "## Same\n\n## Same", "## Heading {#own-id}", "Setext\n------", "A\\[TOC\\] escaped", "*[TOC]*",
+]
+SETTINGS = [{}, {"permalink": True}, {"marker": "%%CONTENTS%%", "toc_depth": "2-3"}, {"marker": ""},
+            {"title": "Contents", "anchorlink": True}]
+
+
+def documents(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["\n\n".join(rng.choice(PIECES) for _ in range(rng.randint(1, 6))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: ",".join(s) or "defaults")
+def test_same_html_ids_and_tokens(settings: dict) -> None:
+    stock = markdown.Markdown(extensions=["extra", "toc"], extension_configs={"toc": settings})
+    lean = install(markdown.Markdown(extensions=["extra", "toc"], extension_configs={"toc": settings}))
+    assert type(lean.treeprocessors["toc"]) is LeanToc
+    shown = 0
+    for text in PIECES + documents(400, seed=len(settings)):
+        assert lean.reset().convert(text) == stock.reset().convert(text), text
+        assert lean.toc_tokens == stock.toc_tokens, text
+        if lean.treeprocessors["toc"].shown:
+            shown += 1
+            assert lean.toc == stock.toc, text
+    assert shown > 50 or not settings.get("marker", True)
+
+
+def test_the_marker_is_replaced_where_it_is() -> None:
+    md = install(markdown.Markdown(extensions=["toc"]))
+    html = md.reset().convert("# One\n\n[TOC]\n\n## Two")
+    assert '<div class="toc">' in html and '<a href="#two">Two</a>' in html
+
+
+def test_no_walk_and_no_contents_without_the_marker(monkeypatch: pytest.MonkeyPatch) -> None:
+    md = install(markdown.Markdown(extensions=["toc"]))
+    walked = []
+    original = TocTreeprocessor.iterparent
+
+    def spy(self: TocTreeprocessor, node: object) -> object:
+        walked.append(node)
+        return original(self, node)
+
+    monkeypatch.setattr(TocTreeprocessor, "iterparent", spy)
+    html = md.reset().convert("# One\n\nText about a TOC.\n\n## Two")
+    assert (html, md.toc, walked) == ('<h1 id="one">One</h1>\n<p>Text about a TOC.</p>\n<h2 id="two">Two</h2>',
+                                      "<div></div>", [])
+    assert [t["id"] for t in md.toc_tokens] == ["one"] and md.toc_tokens[0]["children"][0]["id"] == "two"
+    md.reset().convert("# One\n\n[TOC]")
+    assert walked and '<a href="#one">One</a>' in md.toc
+
+
+def test_the_site_converter_is_lean_and_an_own_toc_is_left_alone() -> None:
+    site = _converter(("extra", "digest.typography", "toc", "sane_lists"), "{}")
+    assert type(site.treeprocessors["toc"]) is LeanToc
+
+    class Own(TocTreeprocessor):
+        pass
+
+    md = markdown.Markdown(extensions=["toc"])
+    md.treeprocessors["toc"].__class__ = Own
+    assert type(install(md).treeprocessors["toc"]) is Own
+    assert type(install(markdown.Markdown()).treeprocessors) is type(md.treeprocessors)  # no toc: nothing to do
