@@ -38,7 +38,7 @@ class Article:
     date: datetime
     slug: str
     path: str                       # output path relative to the site root, e.g. 2024/12/x/
-    packed_body: bytes = field(repr=False)   # the HTML converted from Markdown, UTF-8, zlib-compressed (`body`)
+    packed_body: bytes = field(repr=False)   # the HTML converted from Markdown, packed (pack_html; read `body`)
     summary: str                    # plain text
     tags: tuple[str, ...] = ()
     updated: datetime | None = None
@@ -73,11 +73,13 @@ class Article:
 
     @property
     def body(self) -> str:
-        """The HTML converted from Markdown. Kept packed: as text, with its curly quotes (two bytes
-        a character in a str), 100,000 bodies take 1.2 GB; packed, about a sixth of that.
-        Noted while `text_reads` is open: which pages read which texts (quick.py)."""
+        """The HTML converted from Markdown (pack_html). Noted while `text_reads` is open: which
+        pages read which texts (quick.py)."""
         note_text_read(self.source)
-        return zlib.decompress(self.packed_body).decode("utf-8")
+        packed = self.packed_body
+        if packed[:1] == _PLAIN:
+            return str(memoryview(packed)[1:], "utf-8")
+        return zlib.decompress(packed).decode("utf-8")
 
     @property
     def output_file(self) -> str:
@@ -152,9 +154,19 @@ def markdown_to_html(body: str, config: Config) -> str:
     return md.reset().convert(body)
 
 
-def pack_html(html: str) -> bytes:
-    """An article body as Article keeps it (zlib's fastest level: ~40 µs for a 600-word article)."""
-    return zlib.compress(html.encode("utf-8"), 1)
+# Bodies are kept squeezed by zlib on sites with more articles than this. As text, with their
+# curly quotes (two bytes a character in a str), 100,000 bodies take 1.2 GB; squeezed, about a
+# sixth of that, but squeezing and unsqueezing cost 0.08 ms an article (0.4 s of a cold build
+# at 10,000 on two cores), so a smaller site keeps its bodies as UTF-8 (60 MB at 10,000).
+SQUEEZE_ABOVE = 20_000
+_PLAIN = b"="  # leads a body kept as UTF-8: no zlib stream starts with it (its method is 8)
+
+
+def pack_html(html: str, squeeze: bool = True) -> bytes:
+    """An article body as Article keeps it: zlib's fastest level (~40 µs for a 600-word article),
+    or `_PLAIN` and the UTF-8."""
+    data = html.encode("utf-8")
+    return zlib.compress(data, 1) if squeeze else _PLAIN + data
 
 
 def plain_summary(body_html: str, limit: int = 300) -> str:
@@ -190,8 +202,9 @@ def language_from_name(source: str) -> str:
     return match.group(1) if match else ""
 
 
-def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadResult:
-    """Parse one file's bytes: front matter, fields, Markdown body. Never raises on bad input."""
+def read_article(source: str, data: bytes, config: Config, digest: str, squeeze: bool = True) -> ReadResult:
+    """Parse one file's bytes: front matter, fields, Markdown body (packed as `squeeze` says).
+    Never raises on bad input."""
     parsed = _front_matter(source, data)
     if isinstance(parsed, Problem):
         return ReadResult(None, (parsed,))
@@ -211,7 +224,7 @@ def read_article(source: str, data: bytes, config: Config, digest: str) -> ReadR
     article = Article(
         source=source, digest=digest, title=values["title"], date=values["date"], slug=slug,
         path=values.get("permalink") or output_path(config, values["date"], slug, is_page, values["lang"]),
-        packed_body=pack_html(body_html), has_images="<img" in body_html,
+        packed_body=pack_html(body_html, squeeze), has_images="<img" in body_html,
         summary=values.get("summary") or plain_summary(body_html), tags=values.get("tags", ()),
         updated=values.get("updated"), author=values.get("author", ""),
         source_name=values.get("source", ""), source_url=values.get("source_url", ""),

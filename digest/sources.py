@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Mapping
 
 from .config import Config
-from .content import ReadResult, read_article
+from .content import SQUEEZE_ABOVE, ReadResult, read_article
 from .files import module_file, replacing, settled, stat_line
 from .parallel import parallel_map
 
@@ -135,7 +135,7 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
             missing.append(len(results))
             jobs.append((source, data if data is not None else Path(path).read_bytes(), digest))
         results.append(cached)
-    convert = functools.partial(_convert_one, config=config)
+    convert = functools.partial(_convert_one, config=config, squeeze=len(results) > SQUEEZE_ABOVE)
     for i, job, result in zip(missing, jobs, parallel_map(convert, jobs, workers)):
         results[i] = result
         if result.article is not None:
@@ -146,9 +146,9 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     return Reading(done, len(missing), remembered)
 
 
-def _convert_one(job: tuple[str, bytes, str], config: Config) -> ReadResult:
+def _convert_one(job: tuple[str, bytes, str], config: Config, squeeze: bool) -> ReadResult:
     source, data, digest = job
-    return read_article(source, data, config, digest)
+    return read_article(source, data, config, digest, squeeze)
 
 
 class ArticleCache:

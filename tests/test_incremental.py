@@ -417,3 +417,29 @@ def test_a_quick_update_shows_neighbours_as_the_last_build_did(site: Path, tmp_p
     assert quick_update(builder, [ALPHA_SOURCE]) == [ALPHA_PAGE]
     page = (tmp_path / "preview" / ALPHA_PAGE).read_bytes()
     assert b"Renamed synthetic note" in page and b"Older synthetic note" not in page
+
+
+def test_bodies_are_squeezed_only_on_a_large_site_and_pages_are_the_same(site: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import sources
+
+    def packed_bodies() -> set[bytes]:
+        cache = sources.ArticleCache(site / ".cache" / "articles.pickle")
+        return {result.article.packed_body[:1] for digest in list(cache.stored)
+                if (result := cache.get(digest)) is not None and result.article is not None}
+
+    build(site, BuildOptions(now=NOW))
+    expected = fresh_build(site, tmp_path)
+    assert snapshot(site / "output") == expected and packed_bodies() == {b"="}  # kept as UTF-8
+    monkeypatch.setattr(sources, "SQUEEZE_ABOVE", 2)  # now a 'large' site: what is read again is squeezed
+    edit(site, "content/2024/alpha.md", "free advice", "free legal advice")
+    build(site, BuildOptions(now=NOW))
+    assert packed_bodies() == {b"=", b"x"}  # one zlib stream (0x78) beside the others as they were
+    assert snapshot(site / "output") == fresh_build(site, tmp_path) != expected
+    shutil.rmtree(site / ".cache")
+    shutil.rmtree(site / "output")
+    build(site, BuildOptions(now=NOW, workers=2))
+    assert packed_bodies() == {b"x"}
+    squeezed = snapshot(site / "output")
+    monkeypatch.setattr(sources, "SQUEEZE_ABOVE", 20_000)
+    assert squeezed == fresh_build(site, tmp_path)  # built with every body as UTF-8
