@@ -139,11 +139,11 @@ def _converter(extensions: tuple[str, ...], configs_json: str) -> Any:
 
     import markdown
 
-    from . import block_filter, inline_filter, lean_toc
+    from . import block_filter, inline_filter, lean_steps
 
     md = markdown.Markdown(extensions=list(extensions), extension_configs=json.loads(configs_json),
                            output_format="html")
-    return lean_toc.install(block_filter.install(inline_filter.install(md)))
+    return lean_steps.install(block_filter.install(inline_filter.install(md)))
 
 
 def markdown_to_html(body: str, config: Config) -> str:
