@@ -1,6 +1,6 @@
 """digest.lean_steps: the toc extension's heading ids and tokens as before, the table of contents
-where the marker is, and no walk for the marker in a document without it; attr_list as before,
-and not run on a document without a '{'."""
+where the marker is, and no walk for the marker in a document without it; attr_list, raw HTML
+and fenced code as before, and not run on a document without the characters they need."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import random
 
 import markdown
 import pytest
+from markdown.extensions import fenced_code
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import TocTreeprocessor
 
 from digest.content import _converter
-from digest.lean_steps import LeanAttrList, LeanToc, install
+from digest.lean_steps import LeanAttrList, LeanFenced, LeanHtmlBlock, LeanHtmlBlockInHtml, LeanToc, install
 
 PIECES = [
     "# Title", "## Section *two*", "### Third & `code`", "#### Deep", "Intro with [TOC] inside.", "[TOC]",
@@ -90,3 +91,38 @@ def test_the_site_converter_is_lean_and_an_own_toc_is_left_alone() -> None:
     md.treeprocessors["toc"].__class__ = Own
     assert type(install(md).treeprocessors["toc"]) is Own
     assert type(install(markdown.Markdown()).treeprocessors) is type(md.treeprocessors)  # no toc: nothing to do
+
+
+RAW = [
+    "Plain words.", "<div>\nA block\n</div>", "Inline <b>bold</b> and <br> a break", "AT&T and Q&A", "&amp; &copy; &#169;",
+    "a < b and c > d", "```\ncode & <b>\n```", "~~~ python\nx = 1\n~~~", "``` {: .lang }\nx\n```", "`` ` `` tick",
+    "<!-- a comment -->", "<?php echo 1; ?>", "<div markdown=\"1\">\n*inside*\n</div>", "    indented <code>",
+    "<p>unclosed", "</span> stray", "&unknown; &", "```\nno close", "~~", "Title\n---", "tab\there", "<https://example.org>",
+]
+RAW_SETS = [[], ["extra"], ["fenced_code"], ["md_in_html", "attr_list"], ["extra", "toc", "codehilite"]]
+
+
+@pytest.mark.parametrize("extensions", RAW_SETS, ids=lambda e: ",".join(e) or "none")
+def test_same_html_with_raw_html_entities_and_fences(extensions: list[str]) -> None:
+    stock = markdown.Markdown(extensions=extensions)
+    lean = install(markdown.Markdown(extensions=extensions))
+    assert type(lean.preprocessors["html_block"]) in (LeanHtmlBlock, LeanHtmlBlockInHtml)
+    assert "fenced_code_block" not in lean.preprocessors or type(lean.preprocessors["fenced_code_block"]) is LeanFenced
+    rng = random.Random(len(extensions))
+    for text in RAW + ["\n\n".join(rng.choice(RAW + PIECES) for _ in range(rng.randint(1, 6))) for _ in range(500)]:
+        assert lean.reset().convert(text) == stock.reset().convert(text), text
+
+
+def test_the_raw_html_and_fence_steps_run_only_where_they_can_act(monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown.extensions import md_in_html
+
+    md = install(markdown.Markdown(extensions=["extra"]))
+    ran: list[str] = []
+    for kind in (md_in_html.HtmlBlockPreprocessor, fenced_code.FencedBlockPreprocessor):
+        original = kind.run
+        monkeypatch.setattr(kind, "run", lambda self, lines, _o=original, _k=kind.__name__: ran.append(_k) or _o(self, lines))
+    assert md.reset().convert("Plain *words*\n\nand more.") == "<p>Plain <em>words</em></p>\n<p>and more.</p>"
+    assert ran == []
+    assert md.reset().convert("A & B") == "<p>A &amp; B</p>" and ran == ["HtmlBlockPreprocessor"]
+    assert md.reset().convert("~~~\nx\n~~~") == "<pre><code>x\n</code></pre>"
+    assert ran == ["HtmlBlockPreprocessor", "FencedBlockPreprocessor"]
