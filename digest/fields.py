@@ -187,7 +187,9 @@ def _merge_synonyms(values: dict[str, Any], config: Config) -> None:
 def template_leftovers(source: str, body: str, first_line: int) -> list[Problem]:
     """A warning for each line of the body (outside code blocks) that still holds another
     generator's template syntax, which readers would see as text."""
-    found = []
+    found: list[Problem] = []
+    if "{" not in body:  # every leftover starts with one
+        return found
     fenced = False
     for number, line in enumerate(body.split("\n"), first_line):
         if _FENCE.match(line):

@@ -68,6 +68,21 @@ def test_plain_text_tries_only_what_it_can_match() -> None:
     assert tried and all("[" in needs(p) for p in tried)
 
 
+def test_reference_patterns_only_where_a_reference_is_defined() -> None:
+    md = install(markdown.Markdown(extensions=DEFAULT))
+    text = "A [link](https://example.org/), [text][r], [r] and ![alt][r]."
+    stock = markdown.Markdown(extensions=DEFAULT)
+    assert md.convert(text) == stock.convert(text) == \
+        "<p>A <a href=\"https://example.org/\">link</a>, [text][r], [r] and ![alt][r].</p>"
+    tried = {type(p).__name__ for p in md.treeprocessors["inline-filter"].chosen}
+    assert "LinkInlineProcessor" in tried and not tried & {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor"}
+    defined = text + "\n\n[r]: https://example.org/r"
+    assert md.reset().convert(defined) == stock.reset().convert(defined)
+    assert md.convert(defined).count('href="https://example.org/r"') == 2
+    tried = {type(p).__name__ for p in md.treeprocessors["inline-filter"].chosen}
+    assert {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor", "ImageReferenceInlineProcessor"} <= tried
+
+
 class _Probe(Treeprocessor):
     """Between the filter and the inline step: which runs the inline step will pass over."""
 
