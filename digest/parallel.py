@@ -19,6 +19,11 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def forks(items: Sequence, workers: int, min_items: int = 64) -> bool:
+    """Whether parallel_map gives these items to forked workers."""
+    return workers > 1 and len(items) >= min_items and "fork" in multiprocessing.get_all_start_methods()
+
+
 def parallel_map(fn: Callable[[Item], Result], items: Sequence[Item], workers: int,
                  min_items: int = 64) -> Iterator[Result]:
     """fn(item) for each item, yielded in order as results arrive.
@@ -26,7 +31,7 @@ def parallel_map(fn: Callable[[Item], Result], items: Sequence[Item], workers: i
     With workers > 1, at least `min_items` items and a system that can fork, forked processes
     do the work: they inherit `fn` and `items` (closures and unpicklable objects included), so
     nothing but batch numbers and results crosses a pipe. Otherwise it runs here, in order."""
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if not forks(items, workers, min_items):
         yield from map(fn, items)
         return
     size = max(1, min(32, len(items) // (workers * 8)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -230,6 +231,24 @@ def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, worker
     report = build(two, BuildOptions(now=NOW, workers=workers, use_cache=False))
     assert report.pages >= PARALLEL_MIN  # enough pages for the renderer to fork too
     assert snapshot(one / "output") == snapshot(two / "output")
+
+
+def test_a_forked_read_caches_what_its_workers_sent(tmp_path: Path) -> None:
+    """Workers send each article pickled; the cache stores those bytes, and they read back."""
+    from digest.sources import ArticleCache
+
+    many = {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n---\n"
+                                         f"Synthetic body {i}.\n" for i in range(80)}
+    site = write_site(tmp_path / "site", many)
+    assert build(site, BuildOptions(now=NOW, workers=2)).converted == 80
+    first = snapshot(site / "output")
+    cache = ArticleCache(site / ".cache" / "articles.pickle")
+    read = [cache.get(digest) for digest in list(cache.stored)]
+    assert len(read) == 80 and all(r is not None and r.article is not None for r in read)
+    assert "<p>Synthetic body 7.</p>" in {r.article.body for r in read}
+    shutil.rmtree(site / "output")
+    assert build(site, BuildOptions(now=NOW, workers=2)).converted == 0
+    assert snapshot(site / "output") == first
 
 
 def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
