@@ -15,6 +15,7 @@ from typing import IO, Mapping
 
 from .config import Config
 from .content import SQUEEZE_ABOVE, ReadResult, read_article
+from .errors import Problem
 from .files import module_file, replacing, settled, stat_line
 from .parallel import forks, parallel_map
 
@@ -107,10 +108,14 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     """Read every article file, converting on every core only what neither `seen` (files
     unchanged since the last read) nor the cache already holds."""
     results: list[ReadResult | None] = []
-    jobs: list[tuple[str, bytes, str]] = []
+    jobs: list[tuple[str, str, bytes | None, str]] = []  # (source, path, bytes, digest) to convert
     missing: list[int] = []
     stamps: dict[str, tuple[int, int]] = {}
+    lines: dict[str, str] = {}  # source -> stat line, for a file the worker reads itself
     settings = reading_settings(config)
+    # With nothing cached (a cold build), no digest can find anything: the workers read each
+    # file and take its digest themselves, instead of this process reading them all first
+    lazy = cache.empty
     looked_at = time.time()
     for path, source, st in find_sources(config):
         stamp = (st.st_mtime_ns, st.st_size)
@@ -123,37 +128,64 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
                 cache.keep(known.result.article.digest)
             continue
         line = stat_line(settings, st)  # the settings that read it, the file's size, times and inode
-        digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
-        data = None
-        if digest is None:
-            data = Path(path).read_bytes()
-            digest = file_digest(source, data, settings)
-            if source in stamps:
-                cache.remember(source, line, digest)
-        cached = cache.get(digest)
-        if cached is None:
+        if lazy:
             missing.append(len(results))
-            jobs.append((source, data if data is not None else Path(path).read_bytes(), digest))
+            jobs.append((source, path, None, ""))
+            lines[source] = line
+            results.append(None)
+            continue
+        digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
+        try:
+            data = None
+            if digest is None:
+                data = Path(path).read_bytes()
+                digest = file_digest(source, data, settings)
+                if source in stamps:
+                    cache.remember(source, line, digest)
+            cached = cache.get(digest)
+            if cached is None:
+                missing.append(len(results))
+                jobs.append((source, path, data if data is not None else Path(path).read_bytes(), digest))
+        except OSError as exc:
+            cached = _unreadable(source, exc)
         results.append(cached)
     # Forked workers send each result pickled, as the cache stores it: the parent then saves
     # the bytes it was sent instead of pickling 10,000 articles again after reading them
     packed = forks(jobs, workers)
-    convert = functools.partial(_convert_one, config=config, squeeze=len(results) > SQUEEZE_ABOVE, packed=packed)
+    convert = functools.partial(_convert_one, config=config, settings=settings,
+                                squeeze=len(results) > SQUEEZE_ABOVE, packed=packed)
     for i, job, sent in zip(missing, jobs, parallel_map(convert, jobs, workers)):
         entry = sent if packed else None
         result = results[i] = pickle.loads(entry[1]) if entry is not None else sent
         if result.article is not None:
-            cache.put(job[2], result, entry)
+            if job[0] in lines and job[0] in stamps:
+                cache.remember(job[0], lines[job[0]], result.article.digest)
+            cache.put(result.article.digest, result, entry)
     done = tuple(r for r in results if r is not None)
     remembered = {r.article.source: SeenFile(stamps[r.article.source], r) for r in done
                   if r.article is not None and r.article.source in stamps}
     return Reading(done, len(missing), remembered)
 
 
-def _convert_one(job: tuple[str, bytes, str], config: Config, squeeze: bool,
+def _convert_one(job: tuple[str, str, bytes | None, str], config: Config, settings: str, squeeze: bool,
                  packed: bool) -> ReadResult | tuple[bytes, bytes]:
-    source, data, digest = job
-    result = read_article(source, data, config, digest, squeeze)
+    """Convert one file; its bytes and digest first when the job leaves them to the worker."""
+    source, path, data, digest = job
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            return _packed(_unreadable(source, exc), packed)
+        digest = file_digest(source, data, settings)
+    return _packed(read_article(source, data, config, digest, squeeze), packed)
+
+
+def _unreadable(source: str, exc: OSError) -> ReadResult:
+    """A file gone or unreadable since the folder was listed."""
+    return ReadResult(None, (Problem(source, None, f"cannot be read: {exc.strerror}"),))
+
+
+def _packed(result: ReadResult, packed: bool) -> ReadResult | tuple[bytes, bytes]:
     return _pickled(result) if packed else result
 
 
@@ -181,6 +213,11 @@ class ArticleCache:
         self.on_disk: set[str] = set(self.stored)
         self.fresh: dict[str, ReadResult] = {}
         self.used: set[str] = set()
+
+    @property
+    def empty(self) -> bool:
+        """Holds nothing: no digest can find a result in it."""
+        return not (self.stats or self.stored or self.fresh)
 
     def digest_of(self, source: str, line: str) -> str | None:
         """The digest of a file last read with these settings and exactly these times, size and

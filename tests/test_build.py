@@ -251,6 +251,39 @@ def test_a_forked_read_caches_what_its_workers_sent(tmp_path: Path) -> None:
     assert snapshot(site / "output") == first
 
 
+def test_a_cold_read_remembers_each_settled_file_and_names_one_it_cannot_read(settled_site: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing cached, each file is read where it is converted; the cache still learns each
+    settled file's digest, so the next build reads none of them."""
+    from digest import sources
+    from digest.errors import SiteError
+
+    build(settled_site, BuildOptions(now=NOW, workers=1))
+    cache = sources.ArticleCache(settled_site / ".cache" / "articles.pickle")
+    assert sorted(cache.stats) == sorted(str(p.relative_to(settled_site)) for p in (settled_site / "content").rglob("*.md"))
+    assert {digest for _, digest in cache.stats.values()} == set(cache.stored)
+    read, original = [], sources.Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".md":
+            read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(sources.Path, "read_bytes", counted)
+    assert build(settled_site, BuildOptions(now=NOW, workers=1)).converted == 0 and read == []
+    monkeypatch.undo()
+    found = sources.find_sources
+
+    def with_a_ghost(config):  # listed, then gone before it is read
+        ghost = settled_site / "content" / "ghost.md"
+        return found(config) + [(str(ghost), "content/ghost.md", (settled_site / "site.yaml").stat())]
+
+    monkeypatch.setattr(sources, "find_sources", with_a_ghost)
+    for cached in (False, True):  # read where it is converted (nothing cached), or first, for its digest
+        with pytest.raises(SiteError, match="content/ghost.md: cannot be read: No such file or directory"):
+            build(settled_site, BuildOptions(now=NOW, workers=1, use_cache=cached))
+
+
 def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
     body = textwrap.dedent("""\
         Write to <someone@example.org> or call [the desk](tel:+15550100).
