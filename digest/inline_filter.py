@@ -113,10 +113,14 @@ class InlineFilter(Treeprocessor):
         """After the inline step: every pattern again, and the marked runs plain text again."""
         self.inline.inlinePatterns = self.everything
         for element, is_text, value in self.marked:
-            if is_text and element.text is value:
-                element.text = str(value)
-            elif not is_text and element.tail is value:
-                element.tail = str(value)
+            # The inline step passes a marked text over as it is, but gives a marked tail back as
+            # a new AtomicString with the same text: either is still ours to make plain
+            run = element.text if is_text else element.tail
+            if type(run) is AtomicString and run == value:
+                if is_text:
+                    element.text = str(value)
+                else:
+                    element.tail = str(value)
         self.marked = []
 
     def _kept(self, text: str) -> tuple[Any, ...]:

@@ -32,6 +32,7 @@ BLOCKS = [
     "| a | b |\n|---|---|\n| `1` | [2](x) |", "```\ncode [not](a link)\n```", "    indented <code>",
     "[r]: https://example.org/ref", "[^1]: The note, with *emphasis*.", "Term\n:   Definition & more",
     "<div markdown=\"1\">\n*inside*\n</div>", "!!! note\n    Admonition [x](y)", "---",
+    "- # Heading\n  it's -- a tail", "- ***\n  \"quoted\" tail", "- Term\n\n    : def\n  'tail' -- here",
 ]
 
 
@@ -97,6 +98,16 @@ def test_runs_with_nothing_to_match_are_passed_over() -> None:
     html = md.convert('# A plain "heading"\n\nA [link](https://example.org/) here.')
     assert probe.skipped == {'A plain "heading"': True, "A [link](https://example.org/) here.": False}
     assert "<h1 id=\"a-plain-heading\">A plain \u201cheading\u201d</h1>" in html  # curled: plain text again
+
+
+@pytest.mark.parametrize("text", ["- # Heading\n  it's -- here", "- ***\n  it's", '- ***\n  "HTML"\n\n*[HTML]: Hyper'])
+def test_a_marked_tail_is_plain_text_again_for_the_steps_after(text: str) -> None:
+    """Text after a block inside a list item is a tail; the inline step gives a marked tail back
+    as a new AtomicString, which typography, smarty and abbr would pass over (found in review)."""
+    for extensions in (DEFAULT, ["abbr", "smarty"]):
+        stock = markdown.Markdown(extensions=extensions).convert(text)
+        assert install(markdown.Markdown(extensions=extensions)).convert(text) == stock
+        assert "it\u2019s" in stock or "&rsquo;" in stock or "<abbr" in stock
 
 
 def test_every_pattern_again_after_the_inline_step() -> None:
