@@ -19,7 +19,7 @@ from .errors import Problem
 from .files import module_file, replacing, settled, stat_line
 from .parallel import forks, parallel_map
 
-ENGINE_VERSION = "4"  # bump when a change in content.py alters what an article becomes
+ENGINE_VERSION = "5"  # bump when a change in what converts an article (content.py, the filters) alters what it becomes
 CACHE_FORMAT = f"digest-cache-{ENGINE_VERSION}-2"
 STATS = "stats"  # the first item of a record of file stats
 
