@@ -1,4 +1,4 @@
-"""Four of Python-Markdown's steps skipped on a document where they can change nothing.
+"""Five of Python-Markdown's steps skipped on a document where they can change nothing.
 
 **toc.** For each document, Python-Markdown's `toc` extension gives every heading an id (what this site
 uses it for, for links to a section), lists the headings (`md.toc_tokens`), and then builds the
@@ -22,7 +22,12 @@ tail: 0.03 ms an article. Each list starts with '{': when no text in the documen
 over the whole text to take out raw HTML blocks (0.03 ms an article), and `fenced_code` searches
 it for fences (0.02 ms). HTMLParser acts only on a '<' or an '&' (it passes any other text on as
 data, which the step gives back as it came), and every fence starts with three '`' or '~': a
-text without them gets its lines back, split as the steps split them."""
+text without them gets its lines back, split as the steps split them.
+
+**Whitespace.** The first step removes STX and ETX, turns CR LF and CR into LF, expands tabs,
+and empties lines of spaces with a regex that looks behind every character of the text (0.03
+ms an article). A text without those characters, without a space before a line end and not
+ending in a space gets only the two line ends the step adds (0.015 ms)."""
 
 from __future__ import annotations
 
@@ -82,12 +87,25 @@ class LeanFenced(_Needs, fenced_code.FencedBlockPreprocessor):
     needs = ("```", "~~~")
 
 
+class LeanWhitespace(preprocessors.NormalizeWhitespace):
+    """Whitespace normalized in a text that has some to normalize; each of the step's changes
+    needs one of these, and its regex a space before a line end (or at the end, before the two
+    line ends it adds)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if any(s in source for s in ("\t", "\r", "\x02", "\x03", " \n")) or source.endswith(" "):
+            return super().run(lines)
+        return (source + "\n\n").split("\n")
+
+
 # registry, step name, the extension's own class, its lean subclass
 _LEAN = (("treeprocessors", "toc", TocTreeprocessor, LeanToc),
          ("treeprocessors", "attr_list", AttrListTreeprocessor, LeanAttrList),
          ("preprocessors", "html_block", preprocessors.HtmlBlockPreprocessor, LeanHtmlBlock),
          ("preprocessors", "html_block", md_in_html.HtmlBlockPreprocessor, LeanHtmlBlockInHtml),
-         ("preprocessors", "fenced_code_block", fenced_code.FencedBlockPreprocessor, LeanFenced))
+         ("preprocessors", "fenced_code_block", fenced_code.FencedBlockPreprocessor, LeanFenced),
+         ("preprocessors", "normalize_whitespace", preprocessors.NormalizeWhitespace, LeanWhitespace))
 
 
 def install(md: Markdown) -> Markdown:

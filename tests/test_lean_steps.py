@@ -98,6 +98,8 @@ RAW = [
     "a < b and c > d", "```\ncode & <b>\n```", "~~~ python\nx = 1\n~~~", "``` {: .lang }\nx\n```", "`` ` `` tick",
     "<!-- a comment -->", "<?php echo 1; ?>", "<div markdown=\"1\">\n*inside*\n</div>", "    indented <code>",
     "<p>unclosed", "</span> stray", "&unknown; &", "```\nno close", "~~", "Title\n---", "tab\there", "<https://example.org>",
+    "ends in spaces   ", "   \nafter a line of spaces", "crlf\r\nline", "cr\ronly", "stx\x02 alone", "etx\x03 alone", "  ",
+    "line  \n  \nnext", "    \n    code after a blank", "- item\n   \n- item",
 ]
 RAW_SETS = [[], ["extra"], ["fenced_code"], ["md_in_html", "attr_list"], ["extra", "toc", "codehilite"]]
 
@@ -111,6 +113,20 @@ def test_same_html_with_raw_html_entities_and_fences(extensions: list[str]) -> N
     rng = random.Random(len(extensions))
     for text in RAW + ["\n\n".join(rng.choice(RAW + PIECES) for _ in range(rng.randint(1, 6))) for _ in range(500)]:
         assert lean.reset().convert(text) == stock.reset().convert(text), text
+
+
+def test_whitespace_is_normalized_only_where_there_is_some(monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown.preprocessors import NormalizeWhitespace
+
+    md = install(markdown.Markdown())
+    ran = []
+    original = NormalizeWhitespace.run
+    monkeypatch.setattr(NormalizeWhitespace, "run", lambda self, lines: ran.append(1) or original(self, lines))
+    assert md.reset().convert("Plain words.\n\nMore.") == "<p>Plain words.</p>\n<p>More.</p>" and ran == []
+    for text, html in (("a\tb", "<p>a   b</p>"), ("a\n   \n    code", "<p>a</p>\n<pre><code>code\n</code></pre>"),
+                       ("x\n   ", "<p>x</p>"), ("a\r\nb", "<p>a\nb</p>")):
+        ran.clear()
+        assert md.reset().convert(text) == html and ran == [1], text
 
 
 def test_the_raw_html_and_fence_steps_run_only_where_they_can_act(monkeypatch: pytest.MonkeyPatch) -> None:
