@@ -361,6 +361,9 @@ class Builder:
             self.kept.cache = ArticleCache(config.cache_dir / "articles.pickle" if self.options.use_cache else None)
         reading = read_articles(config, self.kept.cache, self.workers, self.kept.seen)
         self.kept.seen = reading.seen
+        # Saved before any problem stops the build: what was converted is right, and the build
+        # after the fix converts only the files that changed
+        self.kept.cache.save()
         problems = [p for r in reading.results for p in r.problems]
         if not reading.results and not problems:
             problems.append(Problem("content", None, "has no articles: add a Markdown file such as "
@@ -368,7 +371,6 @@ class Builder:
                                                      "front matter"))
         if problems:
             raise SiteError(problems, tuple(w for r in reading.results for w in r.warnings))
-        self.kept.cache.save()
         return Loaded(config, tuple(r.article for r in reading.results if r.article),
                       tuple(w for r in reading.results for w in r.warnings), reading.converted)
 

@@ -144,8 +144,9 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
                     cache.remember(source, line, digest)
             cached = cache.get(digest)
             if cached is None:
+                job = (source, path, data if data is not None else Path(path).read_bytes(), digest)
                 missing.append(len(results))
-                jobs.append((source, path, data if data is not None else Path(path).read_bytes(), digest))
+                jobs.append(job)
         except OSError as exc:
             cached = _unreadable(source, exc)
         results.append(cached)

@@ -284,6 +284,58 @@ def test_a_cold_read_remembers_each_settled_file_and_names_one_it_cannot_read(se
             build(settled_site, BuildOptions(now=NOW, workers=1, use_cache=cached))
 
 
+def test_a_file_gone_before_its_cache_miss_is_read_is_named(settled_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its stat line is known but its cache entry is damaged, so it must be read again, and it
+    is gone: the build names it, and the files after it keep their own results (found in review)."""
+    import pickle
+
+    from digest import sources
+    from digest.errors import SiteError
+
+    build(settled_site, BuildOptions(now=NOW, workers=1))
+    path = settled_site / ".cache" / "articles.pickle"
+    cache = sources.ArticleCache(path)
+    first = sorted(cache.stats)[0]
+    damaged = cache.stats[first][1]
+    records = []
+    with open(path, "rb") as f:
+        unpickler = pickle.Unpickler(f)
+        records.append(unpickler.load())
+        while True:
+            try:
+                record = unpickler.load()
+            except EOFError:
+                break
+            records.append((record[0], b"\0" * 16, record[2]) if record[0] == damaged else record)
+    with open(path, "wb") as f:
+        for record in records:
+            pickle.dump(record, f)
+    last = settled_site / sorted(cache.stats)[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\nOne more synthetic line.\n", encoding="utf-8")
+    found = sources.find_sources
+
+    def listed_then_gone(config):  # type: ignore[no-untyped-def]
+        listed = found(config)
+        (settled_site / first).unlink()
+        return listed
+
+    monkeypatch.setattr(sources, "find_sources", listed_then_gone)
+    with pytest.raises(SiteError, match=f"{first}: cannot be read"):
+        build(settled_site, BuildOptions(now=NOW, workers=1))
+
+
+def test_a_build_stopped_by_a_bad_file_keeps_what_it_converted(tmp_path: Path) -> None:
+    from digest.errors import SiteError
+
+    site = write_site(tmp_path / "site")
+    bad = site / "content" / "2024" / "bad.md"
+    bad.write_text("---\ntitle: [unclosed\n---\nSynthetic.\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="bad.md"):
+        build(site, BuildOptions(now=NOW))
+    bad.write_text("---\ntitle: Fixed synthetic note\ndate: 2024-06-01\n---\nSynthetic.\n", encoding="utf-8")
+    assert build(site, BuildOptions(now=NOW)).converted == 1
+
+
 def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
     body = textwrap.dedent("""\
         Write to <someone@example.org> or call [the desk](tel:+15550100).
