@@ -234,7 +234,11 @@ class ArticleCache:
         """The cached result for a digest, or None when absent or damaged."""
         result = self.fresh.get(digest)
         if result is None:
-            result = _unpickle(self.stored.get(digest))
+            entry = self.stored.get(digest)
+            result = _unpickle(entry)
+            if result is None and entry is not None:  # damaged: converted again, then written again
+                del self.stored[digest]
+                self.on_disk.discard(digest)
         if result is not None:
             self.used.add(digest)
         return result

@@ -93,6 +93,8 @@ def test_a_corrupted_or_stale_cache_is_rebuilt(site: Path, tmp_path: Path) -> No
     shutil.rmtree(site / "output")
     report = build(site, BuildOptions(now=NOW))
     assert report.converted == 1 and snapshot(site / "output") == expected
+    shutil.rmtree(site / "output")  # the damaged entry was written again: not converted a third time
+    assert build(site, BuildOptions(now=NOW)).converted == 0 and snapshot(site / "output") == expected
     cache.write_bytes(b"not a pickle at all")
     shutil.rmtree(site / "output")
     report = build(site, BuildOptions(now=NOW))
