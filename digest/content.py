@@ -77,9 +77,9 @@ class Article:
         pages read which texts (quick.py)."""
         note_text_read(self.source)
         packed = self.packed_body
-        if packed[:1] == _PLAIN:
-            return str(memoryview(packed)[1:], "utf-8")
-        return zlib.decompress(packed).decode("utf-8")
+        if squeezed(packed):
+            return zlib.decompress(packed).decode("utf-8")
+        return str(memoryview(packed)[1:], "utf-8")
 
     @property
     def output_file(self) -> str:
@@ -160,6 +160,12 @@ def markdown_to_html(body: str, config: Config) -> str:
 # at 10,000 on two cores), so a smaller site keeps its bodies as UTF-8 (60 MB at 10,000).
 SQUEEZE_ABOVE = 20_000
 _PLAIN = b"="  # leads a body kept as UTF-8: no zlib stream starts with it (its method is 8)
+
+
+def squeezed(packed: bytes) -> bool:
+    """Whether a packed body is zlib's (else `_PLAIN` and the UTF-8): a body packed again, by
+    the images step or the quick shortcut, keeps the form the build gave the others."""
+    return packed[:1] != _PLAIN
 
 
 def pack_html(html: str, squeeze: bool = True) -> bytes:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .config import Config
-from .content import Article, pack_html
+from .content import Article, pack_html, squeezed
 from .encode import (COPIED, RASTER, Encoded, Generated, ImageSettings, cached, encode, image_key,
                      open_checked)
 from .errors import Problem, SiteError
@@ -325,7 +325,7 @@ def _rewrite(config: Config, article: Article, uses: list[ImageUse], prepared: M
     if lead and lead.path and prepared[lead.path].encoded is not None:
         lead_file, lead_key = str(lead.path), prepared[lead.path].encoded.key  # type: ignore[union-attr]
     digest = hashlib.blake2b((article.digest + body + lead_html).encode(), digest_size=16).hexdigest()
-    return dataclasses.replace(article, packed_body=pack_html(body), lead=lead_html, digest=digest, lead_file=lead_file,
+    return dataclasses.replace(article, packed_body=pack_html(body, squeezed(article.packed_body)), lead=lead_html, digest=digest, lead_file=lead_file,
                                lead_key=lead_key,
                                lead_alt="" if not lead or lead.alt == DECORATIVE else lead.alt)
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from . import stamp
 from .config import Config
-from .content import Article, ReadResult, read_article, text_reads
+from .content import Article, ReadResult, read_article, squeezed, text_reads
 from .errors import Problem, SiteError, warning_lines
 from .files import settled, stat_line, write_atomic
 from .fingerprint import page_key
@@ -402,7 +402,7 @@ def _edits(config: Config, store: Store, cache: ArticleCache, changed: list[str]
         if digest == old_digest:  # touched, not changed
             edits.append(_Edit(source, found.article, found, line))
             continue
-        result = read_article(source, data, config, digest)
+        result = read_article(source, data, config, digest, squeezed(found.article.packed_body))
         new = result.article
         if new is None or result.problems or result.warnings or not text_only(found.article, new) \
                 or heads_changed(found.article, new):

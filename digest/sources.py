@@ -11,7 +11,7 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO, Mapping, NamedTuple
 
 from .config import Config
 from .content import SQUEEZE_ABOVE, ReadResult, read_article
@@ -108,10 +108,8 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
     """Read every article file, converting on every core only what neither `seen` (files
     unchanged since the last read) nor the cache already holds."""
     results: list[ReadResult | None] = []
-    jobs: list[tuple[str, str, bytes | None, str]] = []  # (source, path, bytes, digest) to convert
-    missing: list[int] = []
+    jobs: list[_Job] = []
     stamps: dict[str, tuple[int, int]] = {}
-    lines: dict[str, str] = {}  # source -> stat line, for a file the worker reads itself
     settings = reading_settings(config)
     # With nothing cached (a cold build), no digest can find anything: the workers read each
     # file and take its digest themselves, instead of this process reading them all first
@@ -128,57 +126,65 @@ def read_articles(config: Config, cache: "ArticleCache", workers: int,
                 cache.keep(known.result.article.digest)
             continue
         line = stat_line(settings, st)  # the settings that read it, the file's size, times and inode
+        cached = None
         if lazy:
-            missing.append(len(results))
-            jobs.append((source, path, None, ""))
-            lines[source] = line
-            results.append(None)
-            continue
-        digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
-        try:
-            data = None
-            if digest is None:
-                data = Path(path).read_bytes()
-                digest = file_digest(source, data, settings)
-                if source in stamps:
-                    cache.remember(source, line, digest)
-            cached = cache.get(digest)
-            if cached is None:
-                job = (source, path, data if data is not None else Path(path).read_bytes(), digest)
-                missing.append(len(results))
-                jobs.append(job)
-        except OSError as exc:
-            cached = _unreadable(source, exc)
+            jobs.append(_Job(len(results), source, path, None, "", line))
+        else:
+            digest = cache.digest_of(source, line)  # the file as it was when last read, its times settled
+            try:
+                data = None
+                if digest is None:
+                    data = Path(path).read_bytes()
+                    digest = file_digest(source, data, settings)
+                    if source in stamps:
+                        cache.remember(source, line, digest)
+                cached = cache.get(digest)
+                if cached is None:
+                    data = data if data is not None else Path(path).read_bytes()
+                    jobs.append(_Job(len(results), source, path, data, digest, ""))
+            except OSError as exc:
+                cached = _unreadable(source, exc)
         results.append(cached)
     # Forked workers send each result pickled, as the cache stores it: the parent then saves
     # the bytes it was sent instead of pickling 10,000 articles again after reading them
     packed = forks(jobs, workers)
     convert = functools.partial(_convert_one, config=config, settings=settings,
                                 squeeze=len(results) > SQUEEZE_ABOVE, packed=packed)
-    for i, job, sent in zip(missing, jobs, parallel_map(convert, jobs, workers)):
+    for job, sent in zip(jobs, parallel_map(convert, jobs, workers)):
         entry = sent if packed else None
-        result = results[i] = pickle.loads(entry[1]) if entry is not None else sent
+        result = results[job.at] = pickle.loads(entry[1]) if entry is not None else sent
         if result.article is not None:
-            if job[0] in lines and job[0] in stamps:
-                cache.remember(job[0], lines[job[0]], result.article.digest)
+            if job.line and job.source in stamps:
+                cache.remember(job.source, job.line, result.article.digest)
             cache.put(result.article.digest, result, entry)
     done = tuple(r for r in results if r is not None)
     remembered = {r.article.source: SeenFile(stamps[r.article.source], r) for r in done
                   if r.article is not None and r.article.source in stamps}
-    return Reading(done, len(missing), remembered)
+    return Reading(done, len(jobs), remembered)
 
 
-def _convert_one(job: tuple[str, str, bytes | None, str], config: Config, settings: str, squeeze: bool,
+class _Job(NamedTuple):
+    """A file to convert."""
+
+    at: int              # its place among the results
+    source: str
+    path: str
+    data: bytes | None   # None: the worker reads the file and takes its digest
+    digest: str
+    line: str            # its stat line, remembered with the digest the worker finds ('' when known here)
+
+
+def _convert_one(job: _Job, config: Config, settings: str, squeeze: bool,
                  packed: bool) -> ReadResult | tuple[bytes, bytes]:
     """Convert one file; its bytes and digest first when the job leaves them to the worker."""
-    source, path, data, digest = job
+    data, digest = job.data, job.digest
     if data is None:
         try:
-            data = Path(path).read_bytes()
+            data = Path(job.path).read_bytes()
         except OSError as exc:
-            return _packed(_unreadable(source, exc), packed)
-        digest = file_digest(source, data, settings)
-    return _packed(read_article(source, data, config, digest, squeeze), packed)
+            return _packed(_unreadable(job.source, exc), packed)
+        digest = file_digest(job.source, data, settings)
+    return _packed(read_article(job.source, data, config, digest, squeeze), packed)
 
 
 def _unreadable(source: str, exc: OSError) -> ReadResult:

@@ -194,6 +194,13 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def cli_build(site: Path, **options: Any) -> Any:
+    """One build as the command line runs it: a new builder, unless nothing changed."""
+    from digest.pipeline import Builder, BuildOptions
+
+    return Builder(site, BuildOptions(**{"now": NOW, **options})).build_unless_unchanged()
+
+
 @pytest.fixture
 def settled_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample site without search; files written a moment ago count as settled."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli_build as run  # one build as the command line runs it
 from conftest import NOW, SITE_YAML, snapshot, write_site
 from digest import files, pipeline, quick
 from digest.errors import SiteError
@@ -24,11 +25,6 @@ BETA = "content/2024/beta.md"
 @pytest.fixture
 def site(settled_site: Path) -> Path:
     return settled_site
-
-
-def run(site: Path, **options):
-    """One build as the command line runs it."""
-    return Builder(site, BuildOptions(**{"now": NOW, **options})).build_unless_unchanged()
 
 
 def full(site: Path, out: Path) -> BuildReport:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli_build as run  # one build as the command line runs it
 from conftest import NOW, REPO, SITE_YAML, snapshot
 from digest import files
-from digest.pipeline import Builder, BuildOptions, BuildReport
+from digest.pipeline import BuildReport
 from digest.stamp import Unchanged
 
 ALPHA_SOURCE = "content/2024/alpha.md"
@@ -24,11 +25,6 @@ FUTURE_PAGE = "2025/02/a-scheduled-synthetic-note/index.html"
 @pytest.fixture
 def site(settled_site: Path) -> Path:
     return settled_site
-
-
-def run(site: Path, **options) -> BuildReport | Unchanged:
-    """One build as the command line runs it: a new builder, unless nothing changed."""
-    return Builder(site, BuildOptions(**{"now": NOW, **options})).build_unless_unchanged()
 
 
 def test_nothing_changed_means_nothing_done_and_the_same_report(site: Path) -> None:
