@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import queue
 import traceback
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -30,37 +30,60 @@ def parallel_map(fn: Callable[[Item], Result], items: Sequence[Item], workers: i
 
     With workers > 1, at least `min_items` items and a system that can fork, forked processes
     do the work: they inherit `fn` and `items` (closures and unpicklable objects included), so
-    nothing but batch numbers and results crosses a pipe. Otherwise it runs here, in order."""
-    if not forks(items, workers, min_items):
-        yield from map(fn, items)
-        return
-    size = max(1, min(32, len(items) // (workers * 8)))
-    starts = range(0, len(items), size)
-    context = multiprocessing.get_context("fork")
-    tasks, results = context.Queue(), context.Queue()
-    for start in starts:
-        tasks.put(start)
-    processes = [context.Process(target=_work, args=(fn, items, size, tasks, results), daemon=True)
-                 for _ in range(min(workers, len(starts)))]
-    for process in processes:
-        tasks.put(None)
-        process.start()
-    try:
-        done: dict[int, list[Result]] = {}
-        for start in starts:
-            while start not in done:
-                got, batch, error = _next_result(results, processes)
-                if error:
-                    raise RuntimeError(f"a worker process failed:\n{error}")
-                done[got] = batch
-            yield from done.pop(start)
-    finally:
+    nothing but batch numbers and results crosses a pipe. Otherwise it runs here, in order.
+    The workers start when the first result is asked for; StartedMap starts them at once."""
+    yield from StartedMap(fn, items, workers, min_items)
+
+
+class StartedMap(Iterable[Result]):
+    """parallel_map whose workers start as it is made, so that this process can go on with
+    other work while they do theirs. Iterate it once for the results, in order; close() stops
+    the workers of a map that will not be iterated to its end (iterating to the end, or
+    leaving the loop early, closes it)."""
+
+    def __init__(self, fn: Callable[[Item], Result], items: Sequence[Item], workers: int, min_items: int = 64):
+        self._fn, self._items = fn, items
+        self._processes: list = []
+        if not forks(items, workers, min_items):
+            return
+        self._size = size = max(1, min(32, len(items) // (workers * 8)))
+        self._starts = range(0, len(items), size)
+        context = multiprocessing.get_context("fork")
+        self._tasks, self._results = context.Queue(), context.Queue()
+        for start in self._starts:
+            self._tasks.put(start)
+        self._processes = [context.Process(target=_work, args=(fn, items, size, self._tasks, self._results),
+                                           daemon=True) for _ in range(min(workers, len(self._starts)))]
+        for process in self._processes:
+            self._tasks.put(None)
+            process.start()
+
+    def __iter__(self) -> Iterator[Result]:
+        if not self._processes:
+            yield from map(self._fn, self._items)
+            return
+        try:
+            done: dict[int, list[Result]] = {}
+            for start in self._starts:
+                while start not in done:
+                    got, batch, error = _next_result(self._results, self._processes)
+                    if error:
+                        raise RuntimeError(f"a worker process failed:\n{error}")
+                    done[got] = batch
+                yield from done.pop(start)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (those still at work are terminated) and let the queues go."""
+        processes, self._processes = self._processes, []
         for process in processes:
             if process.is_alive():
                 process.terminate()
             process.join()
-        tasks.close()
-        results.close()
+        if processes:
+            self._tasks.close()
+            self._results.close()
 
 
 def _next_result(results: "multiprocessing.Queue", processes: list) -> tuple[int, list, str]:

@@ -186,10 +186,11 @@ class Builder:
         with timings.step("render"):
             manifest = self._manifest(config)  # what output/ holds, each file checked on disk
             previous = self._previous(manifest)
-            if planned.keys is None:
-                shows: dict[int, list[int]] | None = {} if self.preview else None
+            if planned.keys is None and self.preview:  # kept for the next save's replan
+                shows: dict[int, list[int]] = {}
                 keys = page_keys(planned.specs, self.layouts(config, planned.strings), shows)
                 planned = dataclasses.replace(planned, keys=tuple(keys), shows=shows)
+            # else render_site finds the keys, while its workers start on a first build
             if self.keeper is not None:
                 previous = self.keeper.start(previous, planned.specs)
             unmade = planned.cards.unmade if planned.cards is not None else None

@@ -220,17 +220,69 @@ def test_command_line_builds_and_prints_one_summary_line(site: Path) -> None:
     assert check.returncode == 0 and check.stdout.startswith("ok: ")
 
 
+def many_notes(count: int = 80) -> dict[str, str]:
+    """Synthetic articles enough for the renderer to fork."""
+    return {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n"
+                                         f"tags: [t{i % 5}]\n---\nSynthetic body {i} with *emphasis*.\n"
+            for i in range(count)}
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, workers: int) -> None:
-    many = {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n"
-                                         f"tags: [t{i % 5}]\n---\nSynthetic body {i} with *emphasis*.\n"
-            for i in range(80)}
-    one = write_site(tmp_path / "one", many)
-    two = write_site(tmp_path / "two", many)
+    one = write_site(tmp_path / "one", many_notes())
+    two = write_site(tmp_path / "two", many_notes())
     build(one, BuildOptions(now=NOW, workers=1, use_cache=False))
     report = build(two, BuildOptions(now=NOW, workers=workers, use_cache=False))
     assert report.pages >= PARALLEL_MIN  # enough pages for the renderer to fork too
     assert snapshot(one / "output") == snapshot(two / "output")
+
+
+def test_a_first_build_finds_page_keys_while_its_workers_render_and_they_hold(tmp_path: Path) -> None:
+    """With nothing to keep, the workers start before the page keys are found: the keys written
+    are the ones a build with an output folder finds, so the next build renders only what changed."""
+    from digest.output import Manifest
+    from digest.pipeline import Builder
+    from digest.render import page_keys
+    from digest.steps import Timings
+
+    site = write_site(tmp_path / "site", many_notes())
+    first = build(site, BuildOptions(now=NOW, workers=2))
+    assert first.pages >= PARALLEL_MIN and first.write.unchanged == 0
+    planner = Builder(site, BuildOptions(now=NOW, workers=1))
+    planned = planner._plan(Timings())
+    keys = page_keys(planned.specs, planner.layouts(planned.loaded.config, planned.strings))
+    kept = Manifest(planned.loaded.config.cache_dir, site / "output").keys()
+    assert {spec.path: kept[spec.path] for spec in planned.specs} == dict(zip((s.path for s in planned.specs), keys))
+    before = snapshot(site / "output")
+    note = site / "content/2024/n007.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("Synthetic note 7", "Synthetic note seven"),
+                    encoding="utf-8")
+    report = build(site, BuildOptions(now=NOW, workers=2))
+    after = snapshot(site / "output")
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert "2024/03/synthetic-note-seven/index.html" in changed and "index.html" not in changed
+    rewritten = {p for p in report.write.touched if p in after}  # written, not removed
+    assert {p for p in rewritten if not p.startswith("pagefind/")} == {p for p in changed if not p.startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("layout, message", [("{{ no_such_name }}", "'no_such_name' is undefined"),
+                                             ("{% if %}", "template syntax error")])
+def test_a_layout_error_in_a_first_forked_build_is_one_problem_and_no_worker_is_left(
+        tmp_path: Path, layout: str, message: str) -> None:
+    import multiprocessing
+
+    from digest.errors import SiteError
+
+    site = write_site(tmp_path / "site", many_notes())
+    article = site / "layouts/article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}" + layout),
+                       encoding="utf-8")
+    with pytest.raises(SiteError) as caught:
+        build(site, BuildOptions(now=NOW, workers=2))
+    assert [p.path for p in caught.value.problems] == ["layouts/article.html"]
+    assert message in caught.value.problems[0].message
+    assert multiprocessing.active_children() == []
+    assert not (site / "output").exists()
 
 
 def test_a_forked_read_caches_what_its_workers_sent(tmp_path: Path) -> None:
