@@ -408,6 +408,26 @@ def test_the_link_check_reads_links_as_a_browser_does(tmp_path: Path) -> None:
     assert report.verdict.problems == () and report.verdict.checked > 0
 
 
+def test_link_facts_come_in_the_order_links_are_written_whatever_their_spelling() -> None:
+    """Each spelling of href and src is looked for on its own; together they come in the order
+    they are written. Only HTML's whitespace opens an attribute (a no-break space or a vertical
+    tab does not), a link in code is text, and a relative link from a page in another folder is
+    another file."""
+    from digest.links import LinkFinder
+
+    page = (b'<link rel="stylesheet" href="/digest/style.css"><img src="/digest/a.png" alt="">\n'
+            b"<a HREF='/digest/b/'>b</a> <IMG SRC=\"/digest/c.png\" alt=\"\"><a\thref = \"x/\">x</a>"
+            b'<pre><a href="/digest/in-code/">no</a></pre><code> src="/digest/in-code.png"</code>'
+            b'<a\xc2\xa0href="/digest/not-an-attribute/">nbsp</a><a\x0bhref="/digest/nor-this/">vt</a>'
+            b'<a href="#top" id="top">&amp;</a>')
+    finder = LinkFinder("https://example.org/digest/")
+    for folder in ("2024", "tags"):
+        assert finder.facts(f"{folder}/index.html", page).targets == (
+            "style.css", "a.png", "b/index.html", "c.png", f"{folder}/x/index.html", f"{folder}/index.html")
+    only_hrefs = b'<a\x0bhref="/digest/nor-this/">vt</a><p><a href="/digest/a/">a</a></p>'
+    assert finder.facts("index.html", only_hrefs).targets == ("a/index.html",)
+
+
 @pytest.mark.parametrize("base_url", ["https://example.org/digest/", "https://example.org/", "http://localhost:8000/x/y/"])
 def test_plain_links_resolve_as_urljoin_resolves_them(base_url: str) -> None:
     """links.resolve answers links from the root and on the site's own origin without urljoin;
