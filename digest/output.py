@@ -131,10 +131,43 @@ def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest, thr
     A file whose bytes equal what is on disk is not staged (its time is kept). If producing
     the files fails, the staging folder is removed and the error goes on. Files are written on
     `threads` threads, here and in stage_more."""
+    return stage_more(open_staging(output_dir, threads), files, manifest)
+
+
+def open_staging(output_dir: Path, threads: int = 1) -> Staged:
+    """An empty staging folder beside output_dir, for stage_more (and a StagingWriter)."""
     staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir, threads=threads)
     staged.discard()
     staged.folder.mkdir(parents=True)
-    return stage_more(staged, files, manifest)
+    return staged
+
+
+class StagingWriter:
+    """Stages a page where it is rendered, as stage_more would (render_site's `stage`, in a
+    forked worker): 'same' when the output folder holds these bytes from the previous build,
+    'staged' once written, '' to leave the page to stage_more (a path it refuses, a write that
+    failed: it says why)."""
+
+    def __init__(self, staged: Staged, manifest: Manifest):
+        self.folder, self.output_dir = str(staged.folder) + os.sep, str(staged.output_dir) + os.sep
+        self.previous = manifest.entries
+        self.made: set[str] = set()
+
+    def __call__(self, path: str, content: bytes) -> str:
+        try:
+            check_relative(path)
+            if path in self.previous and _same_bytes(self.output_dir + path, content):
+                return "same"
+            target = self.folder + posixpath.normpath(path)
+            parent = os.path.dirname(target)
+            if parent not in self.made:
+                os.makedirs(parent, exist_ok=True)
+                self.made.add(parent)
+            with open(target, "wb") as out:
+                out.write(content)
+        except (SiteError, OSError):
+            return ""
+        return "staged"
 
 
 def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) -> Staged:
@@ -147,6 +180,10 @@ def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) 
     try:
         for f in files:
             check_relative(f.path)
+            if f.staged:  # by the worker that rendered it
+                staged.facts[f.path] = _shared(f.links)  # type: ignore[arg-type]
+                (staged.changed if f.staged == "staged" else staged.same)[f.path] = f.key
+                continue
             if f.content is None:
                 staged.facts[f.path] = previous[f.path].links
                 continue
@@ -159,6 +196,9 @@ def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) 
         writers.close()
     except BaseException:
         writers.close(failing=True)
+        close = getattr(files, "close", None)
+        if close is not None:
+            close()  # a renderer's workers stop before their staging folder goes
         staged.discard()
         raise
     return staged

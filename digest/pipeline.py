@@ -44,7 +44,8 @@ from .links import LinkFacts, Verdict, source_line, verify
 from .memo import RelatedMemo
 from .metadata import checked_images
 from .model import build_site
-from .output import Manifest, WriteReport, check_output_dir, commit, stage, stage_more
+from .output import (Manifest, StagingWriter, WriteReport, check_output_dir, commit, open_staging, stage,
+                     stage_more)
 from .parallel import default_workers
 from .plan import SEARCH_BUNDLE, plan_site
 from .render import Layouts, OutputFile, page_keys, render_site
@@ -195,8 +196,9 @@ class Builder:
                 previous = self.keeper.start(previous, planned.specs)
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
-            staged = stage(pages.tap(self._render(planned, previous, lambda path: path not in later)),
-                           self.output_dir, manifest, self.workers)
+            staged = open_staging(self.output_dir, self.workers)
+            stage_more(staged, pages.tap(self._render(planned, previous, lambda path: path not in later,
+                                                      StagingWriter(staged, manifest))), manifest)
         try:
             if config.search:
                 with timings.step("search"):
@@ -207,7 +209,8 @@ class Builder:
             if unmade is not None:
                 with timings.step("cards"):  # the rest of them: Pagefind left time for some
                     unmade.draw(self.workers)
-                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest)
+                    stage_more(staged, self._render(planned, previous, later.__contains__,
+                                                    StagingWriter(staged, manifest)), manifest)
             self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)
@@ -389,10 +392,11 @@ class Builder:
             return manifest.still_valid()
         return manifest.keys()  # this builder wrote the folder last: its manifest is the truth
 
-    def _render(self, planned: Planned, previous: Mapping[str, str],
-                picked: Callable[[str], bool] | None = None) -> Iterator[OutputFile]:
+    def _render(self, planned: Planned, previous: Mapping[str, str], picked: Callable[[str], bool] | None = None,
+                stage: StagingWriter | None = None) -> Iterator[OutputFile]:
         """Every file of the site (whose path is `picked`), each image written checked for
-        metadata on its way out; what each page read noted by the keeper."""
+        metadata on its way out; what each page read noted by the keeper. Pages rendered by
+        workers are staged by them with `stage`."""
         config = planned.loaded.config
         specs, keys = list(planned.specs), planned.keys
         if picked is not None:
@@ -401,7 +405,7 @@ class Builder:
         keeper = self.keeper if self.keeper is not None and self.keeper.on else None
         read = {a.digest: a for a in planned.read} if keeper is not None else None
         files = checked_images(render_site(specs, self.layouts(config, planned.strings), previous,
-                                           config.base_url, self.workers, keys, read), planned.origins())
+                                           config.base_url, self.workers, keys, read, stage), planned.origins())
         return keeper.noted(files, specs) if keeper is not None else files
 
     def _verify(self, planned: Planned, facts: Mapping[str, LinkFacts]) -> Verdict:

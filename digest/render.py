@@ -8,7 +8,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import jinja2
 import jinja2.filters
@@ -19,7 +19,7 @@ from .errors import Problem, SiteError
 from .fingerprint import TEXT_FIELDS, data_key, field_names, page_key
 from .fingerprint import template_keys as template_keys_of
 from .links import LinkFacts, LinkFinder
-from .parallel import StartedMap
+from .parallel import StartedMap, forks
 from .plan import PageSpec
 from .i18n import MissingString, Strings
 from .trace import Trace, trace
@@ -29,13 +29,15 @@ PARALLEL_MIN = 200  # pages to render before starting worker processes pays off
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """A file of the finished site; content and links are None when the previous build's bytes hold."""
+    """A file of the finished site; content and links are None when the previous build's bytes
+    hold, content is None too when the worker that rendered it staged it (`staged`)."""
 
     path: str
     key: str
     content: bytes | None
     links: LinkFacts | None = None
     trace: Trace | None = None       # what the page read, when asked for (render_site's `read`)
+    staged: str = ""                 # 'staged' or 'same': render_site's `stage` said so in a worker
 
 
 # ---------------------------------------------------------------------------- templates
@@ -227,40 +229,46 @@ def page_keys(specs: Sequence[PageSpec], layouts: Layouts, shows: dict[int, list
 
 
 def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, str], base_url: str,
-                workers: int = 1, keys: Sequence[str] | None = None,
-                read: Mapping[str, Article] | None = None) -> Iterator[OutputFile]:
+                workers: int = 1, keys: Sequence[str] | None = None, read: Mapping[str, Article] | None = None,
+                stage: Callable[[str, bytes], str] | None = None) -> Iterator[OutputFile]:
     """Render each planned file whose key changed since the previous build, in plan order.
 
     Files are yielded as they are made so a large site is never held in memory whole; with
     many pages, forked workers render and find links while the caller writes. The bytes are
     the same either way. Every template error is collected and raised once, after the last file.
-    With `read` (every article as read, by digest) each page rendered carries its Trace."""
+    With `read` (every article as read, by digest) each page rendered carries its Trace. With
+    `stage` (output.StagingWriter), a forked worker stages each page it renders itself, unless
+    `stage` answers '', and only the page's facts come back (its bytes would take a pipe's time
+    twice: 210 MB at 10,000 articles)."""
     finder = LinkFinder(base_url)
-
-    def render(spec: PageSpec) -> tuple[bytes | Problem, LinkFacts | None, Trace | None]:
-        with text_reads() as reads:
-            content = layouts.render(spec)
-        if isinstance(content, Problem):
-            return content, None, None
-        return content, finder.facts(spec.path, content), None if read is None else trace(spec.context, reads, read)
-
     if keys is None and not previous:
         # Nothing to keep (a first build): every page is rendered whatever its key, so the
         # workers start now and the keys are found here meanwhile (a tenth of a second at
         # 10,000 articles that one core no longer spends alone). A layout that does not parse
         # stops the build before they start.
         layouts.template_keys(specs)
-        rendered = StartedMap(render, [spec for spec in specs if spec.data is None and not spec.file], workers,
-                              PARALLEL_MIN)
+        todo = [spec for spec in specs if spec.data is None and not spec.file]
+    else:
+        keys = page_keys(specs, layouts) if keys is None else keys
+        todo = [spec for spec, key in zip(specs, keys)
+                if previous.get(spec.path) != key and spec.data is None and not spec.file]
+    stage = stage if forks(todo, workers, PARALLEL_MIN) else None
+
+    def render(spec: PageSpec) -> tuple[bytes | str | Problem, LinkFacts | None, Trace | None]:
+        with text_reads() as reads:
+            content = layouts.render(spec)
+        if isinstance(content, Problem):
+            return content, None, None
+        facts, traced = finder.facts(spec.path, content), None if read is None else trace(spec.context, reads, read)
+        return (stage and stage(spec.path, content)) or content, facts, traced
+
+    rendered = StartedMap(render, todo, workers, PARALLEL_MIN)
+    if keys is None:
         try:
             keys = page_keys(specs, layouts)
         except BaseException:
             rendered.close()
             raise
-    else:
-        keys = page_keys(specs, layouts) if keys is None else keys
-        rendered = StartedMap(render, [spec for spec, key in zip(specs, keys) if previous.get(spec.path) != key
-                                       and spec.data is None and not spec.file], workers, PARALLEL_MIN)
     results = iter(rendered)
     problems: dict[Problem, None] = {}
     try:
@@ -274,6 +282,8 @@ def render_site(specs: list[PageSpec], layouts: Layouts, previous: Mapping[str, 
                 content, links, traced = next(results)
                 if isinstance(content, Problem):
                     problems[content] = None
+                elif type(content) is str:  # the worker staged it
+                    yield OutputFile(spec.path, key, None, links, traced, content)
                 else:
                     yield OutputFile(spec.path, key, content, links, traced)
     finally:

@@ -59,7 +59,7 @@ class PageTap:
         for f in files:
             if f.path in self.language:
                 self.keys[f.path] = f.key
-                if f.content is not None:
+                if f.content is not None or f.staged:
                     self.rendered.add(f.path)
             yield f
 

@@ -110,6 +110,13 @@ ARTICLES = {
 }
 
 
+def many_notes(count: int = 80) -> dict[str, str]:
+    """Synthetic articles enough for the renderer to fork (render.PARALLEL_MIN pages)."""
+    return {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n"
+                                         f"tags: [t{i % 5}]\n---\nSynthetic body {i} with *emphasis*.\n"
+            for i in range(count)}
+
+
 def write_site(root: Path, articles: dict[str, str] | None = None, site_yaml: str = SITE_YAML) -> Path:
     """A site folder with the repo's layouts and static files and the given articles."""
     root.mkdir(parents=True, exist_ok=True)

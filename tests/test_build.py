@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from conftest import BASE_URL, NOW, REPO, broken_links, snapshot, write_site
+from conftest import BASE_URL, NOW, REPO, broken_links, many_notes, snapshot, write_site
 from digest.pipeline import BuildOptions, build
 from digest.render import PARALLEL_MIN
 
@@ -220,21 +221,33 @@ def test_command_line_builds_and_prints_one_summary_line(site: Path) -> None:
     assert check.returncode == 0 and check.stdout.startswith("ok: ")
 
 
-def many_notes(count: int = 80) -> dict[str, str]:
-    """Synthetic articles enough for the renderer to fork."""
-    return {f"content/2024/n{i:03d}.md": f"---\ntitle: Synthetic note {i}\ndate: 2024-03-{1 + i % 28:02d}\n"
-                                         f"tags: [t{i % 5}]\n---\nSynthetic body {i} with *emphasis*.\n"
-            for i in range(count)}
+def staged_by_workers(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """How the files a build stages came to it: 'staged' or 'same' when the worker that rendered
+    a page staged it (or found its bytes in output/), '' when this process did."""
+    from digest import pipeline
+
+    seen: Counter = Counter()
+    stage_more = pipeline.stage_more
+
+    def noted(staged, files, manifest):  # type: ignore[no-untyped-def]
+        return stage_more(staged, (seen.update([f.staged]) or f for f in files), manifest)
+
+    monkeypatch.setattr(pipeline, "stage_more", noted)
+    return seen
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, workers: int) -> None:
+def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, workers: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers render the pages and stage them themselves: the same files."""
     one = write_site(tmp_path / "one", many_notes())
     two = write_site(tmp_path / "two", many_notes())
     build(one, BuildOptions(now=NOW, workers=1, use_cache=False))
+    how = staged_by_workers(monkeypatch)
     report = build(two, BuildOptions(now=NOW, workers=workers, use_cache=False))
     assert report.pages >= PARALLEL_MIN  # enough pages for the renderer to fork too
     assert snapshot(one / "output") == snapshot(two / "output")
+    assert how["staged"] >= report.pages - 1 if workers > 1 else how["staged"] == 0  # all but 404.html: data
 
 
 def test_a_first_build_finds_page_keys_while_its_workers_render_and_they_hold(tmp_path: Path) -> None:
@@ -282,7 +295,67 @@ def test_a_layout_error_in_a_first_forked_build_is_one_problem_and_no_worker_is_
     assert [p.path for p in caught.value.problems] == ["layouts/article.html"]
     assert message in caught.value.problems[0].message
     assert multiprocessing.active_children() == []
-    assert not (site / "output").exists()
+    assert not (site / "output").exists() and not list(site.glob(".output.staging-*"))
+
+
+def test_workers_started_before_the_page_keys_stop_when_finding_them_fails(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from digest import render
+
+    def fails(*args: object, **kwargs: object) -> list[str]:
+        raise TypeError("cannot fingerprint this in a page context")
+
+    site = write_site(tmp_path / "site", many_notes())
+    monkeypatch.setattr(render, "page_keys", fails)
+    with pytest.raises(TypeError, match="cannot fingerprint"):
+        build(site, BuildOptions(now=NOW, workers=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_pages_a_worker_renders_to_the_same_bytes_are_left_as_they_are(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout edit that changes no page: every page is rendered again by the workers, which
+    find the bytes already in output/ and stage nothing."""
+    site = write_site(tmp_path / "site", many_notes())
+    build(site, BuildOptions(now=NOW, workers=2))
+    times = {p: (site / "output" / p).stat().st_mtime_ns for p in snapshot(site / "output")}
+    layout = site / "layouts/base.html"
+    layout.write_text(layout.read_text(encoding="utf-8") + "{# a comment changes the key, not the page #}\n",
+                      encoding="utf-8")
+    how = staged_by_workers(monkeypatch)
+    report = build(site, BuildOptions(now=NOW, workers=2))
+    assert report.write.written == 0 and how["same"] >= PARALLEL_MIN and how["staged"] == 0
+    assert {p: (site / "output" / p).stat().st_mtime_ns for p in times} == times
+
+
+def test_a_failure_while_workers_stage_pages_stops_them_and_leaves_output_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from digest import output
+    from digest.errors import SiteError
+
+    site = write_site(tmp_path / "site", many_notes())
+    build(site, BuildOptions(now=NOW, workers=2))
+    before = snapshot(site / "output")
+    refused = "2024/03/synthetic-note-9/index.html"
+    check = output.check_relative
+
+    def refuse(path: str) -> None:
+        if path == refused:
+            raise SiteError.at(path, None, "refused by the test")
+        check(path)
+
+    monkeypatch.setattr(output, "check_relative", refuse)
+    for note in (site / "content/2024").glob("n*.md"):  # every page is rendered again
+        note.write_text(note.read_text(encoding="utf-8").replace("Synthetic body", "Changed synthetic body"),
+                        encoding="utf-8")
+    with pytest.raises(SiteError, match="refused by the test"):
+        build(site, BuildOptions(now=NOW, workers=2))
+    assert multiprocessing.active_children() == []
+    assert not list(site.glob(".output.staging-*")) and snapshot(site / "output") == before
 
 
 def test_a_forked_read_caches_what_its_workers_sent(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTICLES, NOW, REPO, snapshot, write_site
+from conftest import ARTICLES, NOW, REPO, many_notes, snapshot, write_site
 from digest.errors import SiteError
 from digest.pipeline import Builder, BuildOptions, build
 from digest.preview import quick_update
@@ -114,6 +114,21 @@ def test_an_english_edit_re_indexes_english_only(site: Path) -> None:
     words = {word for name, data in read_bundle(site).items() if name.startswith("index/en_")
              for word, _ in _words(_unpack(data))}
     assert "zebracross" in words or "zebracrossing" in words       # never a stale index
+
+
+def test_pages_staged_by_the_workers_that_rendered_them_are_indexed_again(tmp_path: Path) -> None:
+    """A forked build's workers stage the pages they render; the index still sees each of them
+    as rendered again, and is made again from the new bytes."""
+    site = write_site(tmp_path / "site", many_notes())
+    build(site, BuildOptions(now=NOW, workers=2))
+    note = site / "content/2024/n007.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("title:", "dateline: Zebracrossingville\ntitle:"),
+                    encoding="utf-8")
+    report = build(site, BuildOptions(now=NOW, workers=2))
+    assert "2024/03/synthetic-note-7/index.html" in report.write.touched
+    words = {word for name, data in read_bundle(site).items() if name.startswith("index/en_")
+             for word, _ in _words(_unpack(data))}
+    assert any(word.startswith("zebracross") for word in words)   # never a stale index
 
 
 def test_a_lost_entry_file_is_made_again_with_every_language(site: Path) -> None:
