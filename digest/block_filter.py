@@ -5,16 +5,18 @@ Python-Markdown's block parser offers every block to every block processor in tu
 most of an article, is tested for a table, a heading, a rule, two kinds of list, a quote, a
 definition, a footnote, an abbreviation and a link reference before the paragraph processor
 takes it. That is a fifth of an article's conversion. `BlockFilter` looks at each block once
-(which of a dozen characters it holds, and what kind of character it starts with) and offers it
-only to the processors that could take a block like that; the blocks' order, the processors'
-order and what each does are Python-Markdown's own, so the HTML is the same.
+(which of a few signs it holds, and what kind of character it starts with) and offers it only
+to the processors that could take a block like that; the blocks' order, the processors' order
+and what each does are Python-Markdown's own, so the HTML is the same.
 
 A processor is passed over only when
 - it is one `_rules` knows, by its exact class (a subclass may test otherwise, and is always
-  tried), read in Markdown 3.6 to 3.11, and what its test needs is a character that every block
-  it takes holds (a table's '|', a heading's '#') or a kind of first character (a list item's
-  digit, '*', '+', '-' or space); and
-- the block holds none of those characters, or starts with another kind.
+  tried), read in Markdown 3.6 to 3.11, and what its test needs is a sign that every block it
+  takes holds (a table's '|', a heading's '#', a setext heading's line starting with '=' or '-',
+  a rule's line starting with two of its marks, a definition's line starting with ': ', a
+  reference's ']:') or a kind of first character (a list item's digit, '*', '+', '-' or space);
+  a hyphen, a colon or a link in a paragraph is not such a sign; and
+- the block holds none of those signs, or starts with another kind.
 An extension's own processor is tried on every block, as before."""
 
 from __future__ import annotations
@@ -28,10 +30,30 @@ from markdown import blockprocessors as bp
 from markdown.blockparser import BlockParser
 from markdown.util import STX
 
-# The characters a rule below can ask for, and the kinds of first character
-_CHARS = re.compile(r"[|#=\-_*:>\[" + STX + "]")
+# What a rule below can ask a block for: a character, or a sign built of a few (see _signs)
 Key = tuple[frozenset[str], str]
 Rule = Callable[[Key], bool]
+_RULE = re.compile(r"(?:^|\n)[ ]{0,3}([-_*])[ ]{0,2}\1")   # a rule's line starts with two of its three
+_DEFINITION = re.compile(r"(?:^|\n)[ ]{0,3}:[ ]")          # a definition's line starts with ': '
+
+
+def _signs(block: str) -> frozenset[str]:
+    """What the block holds of what a processor's test needs."""
+    signs = [c for c in ("|", "#", ">", STX) if c in block]
+    if ("-" in block or "_" in block or "*" in block) and _RULE.search(block):
+        signs.append("rule")
+    if "\n=" in block or "\n-" in block:
+        signs.append("underline")               # a setext heading's
+    if ":" in block:
+        if _DEFINITION.search(block):
+            signs.append("definition")
+        if "]:" in block:
+            signs.append("]:")                  # a link reference's, a footnote's
+    if "[^" in block:
+        signs.append("[^")
+    if "*[" in block:
+        signs.append("*[")                      # an abbreviation's
+    return frozenset(signs)
 
 
 def _kind(block: str) -> str:
@@ -60,22 +82,22 @@ def _rules(md: Markdown) -> dict[type, Rule]:
         bp.EmptyBlockProcessor: _starts("", "\n"),                # not block or startswith('\n')
         tables.TableProcessor: _holds("|"),                       # a row split on '|' into cells
         bp.HashHeaderProcessor: _holds("#"),
-        bp.SetextHeaderProcessor: _holds("=", "-"),               # a line of '=' or '-'
-        bp.HRProcessor: _holds("-", "_", "*"),                    # three of one of them
+        bp.SetextHeaderProcessor: _holds("underline"),            # ^.*?\n[=-]+ (3.11: =+|-+)
+        bp.HRProcessor: _holds("rule"),                           # ^[ ]{0,3} three of -, _ or *, [ ]{0,2} apart
         bp.OListProcessor: _starts(" ", "digit"),                 # ^[ ]{0,3}\d+\.
         sane_lists.SaneOListProcessor: _starts(" ", "digit"),
         bp.UListProcessor: _starts(" ", "*", "+", "-"),           # ^[ ]{0,3}[*+-]
         sane_lists.SaneUListProcessor: _starts(" ", "*", "+", "-"),
-        def_list.DefListProcessor: _holds(":"),                   # (^|\n)[ ]{0,3}:
+        def_list.DefListProcessor: _holds("definition"),          # (^|\n)[ ]{0,3}:[ ]{1,3}
         bp.BlockQuoteProcessor: _holds(">"),                      # (^|\n)[ ]{0,3}>
-        footnotes.FootnoteBlockProcessor: _holds("["),            # ^[ ]{0,3}\[\^ (run says no)
-        bp.ReferenceProcessor: _holds("["),                       # ^[ ]{0,3}\[ (run says no)
+        footnotes.FootnoteBlockProcessor: _holds("[^"),           # ^[ ]{0,3}\[\^[^\]]*\]: (run says no)
+        bp.ReferenceProcessor: _holds("]:"),                      # ^[ ]{0,3}\[[^\[\]]*\]: (run says no)
         md_in_html.MarkdownInHtmlProcessor: _holds(STX),          # a stashed HTML block (run says no)
     }
     for name in ("AbbrBlockprocessor", "AbbrPreprocessor"):      # 3.7+ / 3.6: ^[*]\[ (run says no)
         found = getattr(abbr, name, None)
         if isinstance(found, type) and issubclass(found, bp.BlockProcessor) and found not in rules:
-            rules[found] = _holds("*")
+            rules[found] = _holds("*[")
     if md.tab_length >= 1:  # block.startswith(' ' * tab_length)
         for indented in (bp.ListIndentProcessor, def_list.DefListIndentProcessor, bp.CodeBlockProcessor):
             rules[indented] = _starts(" ")
@@ -106,7 +128,7 @@ class BlockFilter:
                         break
 
     def _for(self, block: str) -> list[Any]:
-        key = (frozenset(_CHARS.findall(block)), _kind(block))
+        key = (_signs(block), _kind(block))
         tried = self._tried.get(key)
         if tried is None:
             if len(self._tried) > 4096:

@@ -33,6 +33,11 @@ BLOCKS = [
     "<div>\nraw <b>html</b>\n</div>", "<p>para</p>", "!!! note\n    Admonition [x](y)", "\n", "\n\nlead",
     "trailing  \nbreak", "* [link](x)\n\n    indented continuation", "1. a\n\n    code in item",
     "    - indented list", "word\n    indented line", "***strong em***", "__init__", "x > y", "a|b",
+    # next to the signs a rule, an underline, a definition, a reference and an abbreviation need
+    "   ---", " - - -", "-  -  -", "--", "word -- dash", "* *", "_ _ _", "__ init", "text\n - - -",
+    "text\n   ***", "para\n**bold**", "x\n-", "x\n=== x", "Term\n   : three spaces", "Term\n    : four",
+    "a\n:no space", "9:30 and 10:45", "[^a]:\n", "[x]:", "[x]: ", "see [^x] and [y]:", "*[A]:", " *[A]: B",
+    "a *[not]* abbr", "[^1] then\n[^1]: note", "[r]:\n  https://example.org/on-the-next-line",
 ]
 
 
