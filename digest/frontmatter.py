@@ -67,7 +67,94 @@ def opens_front_matter(text: str) -> bool:
 
 def load_yaml(front: str) -> Any:
     """Parse YAML front matter; raises yaml.YAMLError as PyYAML does."""
-    return yaml.load(front, Loader=_Loader)
+    simple = _plain_mapping(front)
+    return simple if simple is not None else yaml.load(front, Loader=_Loader)
+
+
+# Front matter as editors and importers write it, read without PyYAML, whose constructor is
+# Python and takes a tenth of an article's read (0.02 ms): one `key: value` a line, the value
+# a plain word or sentence, a quoted one without escapes, a [list, of, words] or a list of
+# `- item` lines. Anything else, or any doubt, is PyYAML's, and what this gives is what PyYAML
+# gives (tests/test_frontmatter.py compares the two on generated front matter).
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")   # a plain scalar starting with one is not simple
+
+
+def _plain_mapping(front: str) -> dict[str, Any] | None:
+    """The mapping PyYAML reads from `front`, when every line is simple; else None."""
+    found: dict[str, Any] = {}
+    lines = front.split("\n")
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        at += 1
+        if not line.strip(" "):
+            continue
+        if not line.isprintable():   # a tab, a control or a line or paragraph separator
+            return None
+        key, colon, rest = line.partition(":")
+        if not colon or not _KEY.fullmatch(key) or not _is_text(key):
+            return None
+        value = rest.strip(" ")
+        if not value:  # a list of `- item` lines, each as far in as the first
+            items: list[str | None] = []
+            margin = None
+            while at < len(lines) and (item := lines[at].lstrip(" ")).startswith("- "):
+                if margin is None:
+                    margin = len(lines[at]) - len(item)
+                if len(lines[at]) - len(item) != margin or not item.isprintable():
+                    return None
+                items.append(_item(item[2:].strip(" ")))
+                at += 1
+            if not items or None in items:
+                return None
+            found[key] = items
+            continue
+        if rest[:1] != " ":
+            return None
+        scalar = _scalar(value)
+        if scalar is None:
+            if value[0] != "[" or value[-1] != "]":
+                return None
+            inner = value[1:-1].strip(" ")
+            items = [_word(item.strip(" ")) for item in inner.split(",")] if inner else []
+            if None in items:
+                return None
+            scalar = items
+        found[key] = scalar
+    return found or None
+
+
+def _scalar(value: str) -> str | None:
+    """A quoted string without escapes, or a plain one that PyYAML reads as text."""
+    if value[0] == '"':
+        inner = value[1:-1]
+        return inner if len(value) > 1 and value[-1] == '"' and '"' not in inner and "\\" not in inner else None
+    if value[0] == "'":
+        inner = value[1:-1]
+        return (inner.replace("''", "'") if len(value) > 1 and value[-1] == "'" and "'" not in inner.replace("''", "")
+                else None)
+    if value[0] in _PLAIN_START or ": " in value or " #" in value or value.endswith(":") or not _is_text(value):
+        return None
+    return value
+
+
+def _item(value: str) -> str | None:
+    """An item of a block list: a quoted or plain scalar."""
+    return _scalar(value) if value else None
+
+
+def _word(value: str) -> str | None:
+    """An item of a [flow, list]: a plain scalar without the marks that end one there."""
+    if not value or any(mark in value for mark in ",[]{}"):
+        return None
+    return _scalar(value)
+
+
+def _is_text(value: str) -> bool:
+    """Whether PyYAML reads this plain scalar as a string (no implicit resolver claims it)."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    return not any(regexp.match(value) for _, regexp in resolvers.get(value[0], []) + resolvers.get(None, []))
 
 
 def load_toml(front: str) -> Any:
