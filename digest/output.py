@@ -161,7 +161,7 @@ class StagingWriter:
             target = self.folder + posixpath.normpath(path)
             parent = os.path.dirname(target)
             if parent not in self.made:
-                os.makedirs(parent, exist_ok=True)
+                make_folder(parent)
                 self.made.add(parent)
             with open(target, "wb") as out:
                 out.write(content)
@@ -268,13 +268,26 @@ class _Writers:
             target, parent, content = job
             try:
                 if parent not in made:
-                    os.makedirs(parent, exist_ok=True)
+                    make_folder(parent)
                     made.add(parent)
                 with open(target, "wb") as out:
                     out.write(content)
             except BaseException as exc:  # noqa: BLE001 (raised again in the builder's thread)
                 if self.failed is None:
                     self.failed = exc
+
+
+def make_folder(path: str) -> None:
+    """os.makedirs(path, exist_ok=True), in one call when the folder above exists (an article's
+    folder in its month's): makedirs looks for that folder first, a second system call for each
+    of 10,000 article folders."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def commit(staged: Staged, manifest: Manifest) -> WriteReport:

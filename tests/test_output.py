@@ -60,3 +60,15 @@ def test_an_error_while_rendering_removes_the_staging_folder_after_the_writers_s
     assert threading.active_count() == running  # no writer left running
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
     assert [p.name for p in output.iterdir()] == ["kept.html"]
+
+
+def test_make_folder_is_makedirs_in_one_call_when_it_can_be(tmp_path: Path) -> None:
+    from digest.output import make_folder
+
+    make_folder(str(tmp_path / "a/b/c"))        # folders above it missing: made too
+    make_folder(str(tmp_path / "a/b/c"))        # there already: fine
+    make_folder(str(tmp_path / "a/b/d"))
+    assert sorted(p.name for p in (tmp_path / "a/b").iterdir()) == ["c", "d"]
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(FileExistsError):        # as os.makedirs(exist_ok=True): a file is in the way
+        make_folder(str(tmp_path / "file"))
