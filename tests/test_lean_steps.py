@@ -90,9 +90,16 @@ def test_the_site_converter_is_lean_and_an_own_toc_is_left_alone() -> None:
     md = markdown.Markdown(extensions=["toc"])
     md.treeprocessors["toc"].__class__ = Own
     assert type(install(md).treeprocessors["toc"]) is Own
-    plain = markdown.Markdown()  # no toc, no attr_list: its tree steps are left as they are
-    steps = [type(step) for step in plain.treeprocessors]
-    assert [type(step) for step in install(plain).treeprocessors] == steps
+    plain = markdown.Markdown()  # no toc, no attr_list: only the two lean stock steps change
+    steps = [type(step).__name__ for step in install(plain).treeprocessors]
+    assert steps == ["InlineProcessor", "LeanPrettify", "LeanUnescape"]
+
+    class OwnPrettify(markdown.treeprocessors.PrettifyTreeprocessor):
+        pass
+
+    md = markdown.Markdown()
+    md.treeprocessors["prettify"].__class__ = OwnPrettify
+    assert type(install(md).treeprocessors["prettify"]) is OwnPrettify
 
 
 RAW = [
@@ -144,3 +151,68 @@ def test_the_raw_html_and_fence_steps_run_only_where_they_can_act(monkeypatch: p
     assert md.reset().convert("A & B") == "<p>A &amp; B</p>" and ran == ["HtmlBlockPreprocessor"]
     assert md.reset().convert("~~~\nx\n~~~") == "<pre><code>x\n</code></pre>"
     assert ran == ["HtmlBlockPreprocessor", "FencedBlockPreprocessor"]
+
+
+class _Types(markdown.treeprocessors.Treeprocessor):
+    """A tree step after the unescape step: what kind of string each text is."""
+
+    seen: list[str] = []
+
+    def run(self, root: object) -> None:
+        self.seen[:] = [type(t).__name__ for e in root.iter() for t in (e.text, e.tail, *e.attrib.values()) if t]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["last", "a step after it"])
+def test_escapes_and_line_breaks_as_before(after: bool) -> None:
+    """The same HTML with and without escapes, block-level tags and raw HTML; a step registered
+    after the unescape step sees the texts as the stock step leaves them (plain strings)."""
+    stock = markdown.Markdown(extensions=["extra", "toc"])
+    lean = install(markdown.Markdown(extensions=["extra", "toc"]))
+    assert type(lean.treeprocessors["unescape"]).__name__ == "LeanUnescape"
+    if after:
+        for md in (stock, lean):
+            md.treeprocessors.register(_Types(md), "types", -1)
+    rng = random.Random(3)
+    texts = ["A \\*literal\\* star and `code \\*`", "[a \\[b\\]](/x \"t\\\"\")", "<div>raw</div>\n\nPara",
+             "- item\n\n    > quote\n\n1. one", "Line  \nbreak", "![alt \\_x](/i.png)", "## Head \\#1"] + PIECES
+    for text in texts + ["\n\n".join(rng.choice(texts + RAW) for _ in range(rng.randint(1, 5))) for _ in range(300)]:
+        assert lean.reset().convert(text) == stock.reset().convert(text), text
+        if after:
+            stock.reset().convert(text)
+            seen = list(_Types.seen)
+            lean.reset().convert(text)
+            assert _Types.seen == seen, text
+
+
+def test_the_unescape_walk_is_skipped_only_without_escapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown.treeprocessors import UnescapeTreeprocessor
+
+    md = install(markdown.Markdown(extensions=["extra"]))
+    ran = []
+    original = UnescapeTreeprocessor.run
+    monkeypatch.setattr(UnescapeTreeprocessor, "run", lambda self, root: ran.append(1) or original(self, root))
+    assert md.reset().convert("Plain *words*.") == "<p>Plain <em>words</em>.</p>" and ran == []
+    assert md.reset().convert("A \\*star\\*.") == "<p>A *star*.</p>" and ran == [1]
+    assert md.reset().convert("*a* \\*b\\*") == "<p><em>a</em> *b*</p>" and ran == [1, 1]  # in a tail only
+    assert md.reset().convert('<a href="x">\\*</a> [l](/a\\_b "t\\_")') == \
+        '<p><a href="x">*</a> <a href="/a_b" title="t_">l</a></p>' and ran == [1, 1, 1]
+
+
+def test_a_block_level_test_of_ones_own_is_asked() -> None:
+    md = install(markdown.Markdown())
+    md.is_block_level = lambda tag: tag == "p"  # type: ignore[method-assign]
+    assert md.reset().convert("- a\n- b") == "<ul><li>a</li><li>b</li></ul>"   # no line breaks in the list
+    assert install(markdown.Markdown()).reset().convert("- a\n- b") == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
+
+
+def test_a_comment_in_the_tree_is_not_block_level() -> None:
+    import xml.etree.ElementTree as etree
+
+    class Note(markdown.treeprocessors.Treeprocessor):
+        def run(self, root: etree.Element) -> None:
+            root.insert(0, etree.Comment(" a note "))
+
+    stock, lean = markdown.Markdown(), install(markdown.Markdown())
+    for md in (stock, lean):
+        md.treeprocessors.register(Note(md), "note", 15)  # before the line breaks
+    assert lean.reset().convert("Para") == stock.reset().convert("Para") == "<!-- a note --><p>Para</p>"
