@@ -180,8 +180,11 @@ class LinkFinder:
         found: dict[str, None] = {}
         problems: list[Problem] = []
         ids: set[str] | None = None
+        anywhere = self._anywhere
         for link in dict.fromkeys(references(content)):
-            resolved = self._resolve(page, link)
+            resolved = anywhere.get(link, False)  # most links, met before: _resolve's first look, inlined
+            if resolved is False:
+                resolved = self._resolve(page, link)
             if resolved is None:
                 continue
             target, fragment = resolved
