@@ -14,6 +14,7 @@ import struct
 from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import Problem, SiteError
+from .parallel import close_source
 from .render import OutputFile
 
 STRIPPED = (".jpg", ".jpeg", ".png", ".webp")        # metadata taken out losslessly
@@ -116,13 +117,16 @@ def checked_images(files: Iterable[OutputFile], origins: Mapping[str, str]) -> I
     """Every file passed on as it is; each image written is looked at first, and any that still
     carries EXIF, XMP or GPS data stops the build once the last file has passed."""
     problems: list[Problem] = []
-    for f in files:
-        if f.content is not None and suffix_of(f.path) in IMAGE_SUFFIXES:
-            left = metadata_left(f.content, suffix_of(f.path))
-            if left:
-                problems.append(Problem(origins.get(f.path, f.path), None,
-                                        f"{f.path} would be published with metadata ({left}): a bug in the build"))
-        yield f
+    try:
+        for f in files:
+            if f.content is not None and suffix_of(f.path) in IMAGE_SUFFIXES:
+                left = metadata_left(f.content, suffix_of(f.path))
+                if left:
+                    problems.append(Problem(origins.get(f.path, f.path), None,
+                                            f"{f.path} would be published with metadata ({left}): a bug in the build"))
+            yield f
+    finally:
+        close_source(files)
     if problems:
         raise SiteError(problems)
 

@@ -18,6 +18,7 @@ from typing import Iterable
 from .errors import SiteError
 from .files import as_left, write_atomic
 from .links import LinkFacts
+from .parallel import close_source
 from .render import OutputFile
 
 
@@ -134,9 +135,14 @@ def stage(files: Iterable[OutputFile], output_dir: Path, manifest: Manifest, thr
     return stage_more(open_staging(output_dir, threads), files, manifest)
 
 
+def staging_folder(output_dir: Path) -> Path:
+    """Where this process stages a build of output_dir: beside it."""
+    return output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+
+
 def open_staging(output_dir: Path, threads: int = 1) -> Staged:
     """An empty staging folder beside output_dir, for stage_more (and a StagingWriter)."""
-    staged = Staged(output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}", output_dir, threads=threads)
+    staged = Staged(staging_folder(output_dir), output_dir, threads=threads)
     staged.discard()
     staged.folder.mkdir(parents=True)
     return staged
@@ -146,22 +152,23 @@ class StagingWriter:
     """Stages a page where it is rendered, as stage_more would (render_site's `stage`, in a
     forked worker): 'same' when the output folder holds these bytes from the previous build,
     'staged' once written, '' to leave the page to stage_more (a path it refuses, a write that
-    failed: it says why)."""
+    failed, a staging folder already gone: it says why, or is failing already)."""
 
-    def __init__(self, staged: Staged, manifest: Manifest):
-        self.folder, self.output_dir = str(staged.folder) + os.sep, str(staged.output_dir) + os.sep
+    def __init__(self, output_dir: Path, manifest: Manifest):
+        self.root = str(staging_folder(output_dir))
+        self.folder, self.output_dir = self.root + os.sep, str(output_dir) + os.sep
         self.previous = manifest.entries
         self.made: set[str] = set()
 
     def __call__(self, path: str, content: bytes) -> str:
         try:
             check_relative(path)
-            if path in self.previous and _same_bytes(self.output_dir + path, content):
+            if unchanged(self.previous, self.output_dir, path, content):
                 return "same"
             target = self.folder + posixpath.normpath(path)
             parent = os.path.dirname(target)
             if parent not in self.made:
-                make_folder(parent)
+                make_folder(parent, within=self.root)
                 self.made.add(parent)
             with open(target, "wb") as out:
                 out.write(content)
@@ -170,36 +177,45 @@ class StagingWriter:
         return "staged"
 
 
+def unchanged(previous: dict[str, ManifestEntry], output_dir: str, path: str, content: bytes) -> bool:
+    """Whether the previous build wrote this file and it still holds exactly these bytes: new
+    inputs, the same page, whose file (and time) is kept."""
+    return path in previous and _same_bytes(output_dir + path, content)
+
+
 def stage_more(staged: Staged, files: Iterable[OutputFile], manifest: Manifest) -> Staged:
-    """Add more files to a staging folder (the search index, made from the staged pages); every
-    file is written when this returns."""
+    """Add files to a staging folder (the site's, then the search index made from its pages and
+    the share cards drawn later); every file is written when this returns. A file a worker
+    staged itself comes with its facts only."""
     previous = manifest.entries
     # Plain strings, not Paths: at 13,000 files pathlib's own work is a tenth of a second
     output_dir, folder = str(staged.output_dir) + os.sep, str(staged.folder) + os.sep
     writers = _Writers(staged.threads)
     try:
         for f in files:
-            check_relative(f.path)
-            if f.staged:  # by the worker that rendered it
+            if f.staged:  # by the worker that rendered it, its path checked there
                 staged.facts[f.path] = _shared(f.links)  # type: ignore[arg-type]
                 (staged.changed if f.staged == "staged" else staged.same)[f.path] = f.key
                 continue
+            check_relative(f.path)
             if f.content is None:
                 staged.facts[f.path] = previous[f.path].links
                 continue
             staged.facts[f.path] = _shared(f.links) if f.links else LinkFacts(len(f.content))
-            if f.path in previous and _same_bytes(output_dir + f.path, f.content):
-                staged.same[f.path] = f.key  # new inputs, same page: keep the file and its time
+            if unchanged(previous, output_dir, f.path, f.content):
+                staged.same[f.path] = f.key
                 continue
             staged.changed[f.path] = f.key
             writers.write(folder + posixpath.normpath(f.path), f.content)
         writers.close()
     except BaseException:
-        writers.close(failing=True)
-        close = getattr(files, "close", None)
-        if close is not None:
-            close()  # a renderer's workers stop before their staging folder goes
-        staged.discard()
+        try:
+            writers.close(failing=True)  # a second Ctrl-C while it waits still removes the folder
+        finally:
+            try:
+                close_source(files)  # a renderer's workers stop before their staging folder goes
+            finally:
+                staged.discard()
         raise
     return staged
 
@@ -277,16 +293,19 @@ class _Writers:
                     self.failed = exc
 
 
-def make_folder(path: str) -> None:
+def make_folder(path: str, within: str | None = None) -> None:
     """os.makedirs(path, exist_ok=True), in one call when the folder above exists (an article's
     folder in its month's): makedirs looks for that folder first, a second system call for each
-    of 10,000 article folders."""
+    of 10,000 article folders. With `within`, a folder inside it, which is not made again once
+    gone (a failed build removed its staging folder): FileNotFoundError then."""
     try:
         os.mkdir(path)
     except FileExistsError:
         if not os.path.isdir(path):
             raise
     except FileNotFoundError:
+        if within is not None and not os.path.isdir(within):
+            raise
         os.makedirs(path, exist_ok=True)
 
 

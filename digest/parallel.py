@@ -37,26 +37,30 @@ def parallel_map(fn: Callable[[Item], Result], items: Sequence[Item], workers: i
 
 class StartedMap(Iterable[Result]):
     """parallel_map whose workers start as it is made, so that this process can go on with
-    other work while they do theirs. Iterate it once for the results, in order; close() stops
-    the workers of a map that will not be iterated to its end (iterating to the end, or
-    leaving the loop early, closes it)."""
+    other work while they do theirs. Iterate it once for the results, in order. Iterating to the
+    end, or leaving a loop over it that had started, stops the workers; otherwise call close()."""
 
     def __init__(self, fn: Callable[[Item], Result], items: Sequence[Item], workers: int, min_items: int = 64):
         self._fn, self._items = fn, items
         self._processes: list = []
         if not forks(items, workers, min_items):
             return
-        self._size = size = max(1, min(32, len(items) // (workers * 8)))
+        size = max(1, min(32, len(items) // (workers * 8)))
         self._starts = range(0, len(items), size)
         context = multiprocessing.get_context("fork")
         self._tasks, self._results = context.Queue(), context.Queue()
         for start in self._starts:
             self._tasks.put(start)
-        self._processes = [context.Process(target=_work, args=(fn, items, size, self._tasks, self._results),
-                                           daemon=True) for _ in range(min(workers, len(self._starts)))]
-        for process in self._processes:
-            self._tasks.put(None)
-            process.start()
+        try:
+            for _ in range(min(workers, len(self._starts))):
+                process = context.Process(target=_work, args=(fn, items, size, self._tasks, self._results),
+                                          daemon=True)
+                self._tasks.put(None)
+                process.start()
+                self._processes.append(process)  # only started ones: close() joins them
+        except BaseException:
+            self.close()  # a fork that failed: the workers already started stop too
+            raise
 
     def __iter__(self) -> Iterator[Result]:
         if not self._processes:
@@ -108,3 +112,12 @@ def _work(fn: Callable, items: Sequence, size: int, tasks: "multiprocessing.Queu
         except BaseException:
             results.put((start, [], traceback.format_exc()))
             return
+
+
+def close_source(files: Iterable) -> None:
+    """Close an iterator a generator was reading, if it can be closed: for a generator that
+    passes files on, in its `finally`, so that a renderer's workers stop when an error leaves
+    any step of the chain (the renderer would otherwise stay suspended, held by the traceback)."""
+    close = getattr(files, "close", None)
+    if close is not None:
+        close()

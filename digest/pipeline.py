@@ -4,7 +4,7 @@
     read     content/**/*.md       -> Loaded              sources.read_articles
     model    articles              -> Site                model.build_site
     plan     Site                  -> Planned             plan.plan_site
-    render   PageSpecs             -> OutputFiles + links render.render_site, staged by output.stage
+    render   PageSpecs             -> OutputFiles + links render.render_site, staged by its workers or output.stage_more
     search   staged pages          -> Pagefind bundle     search.search_files, staged too
     cards    share cards not drawn -> staged cards        cards.Unmade: some while Pagefind runs
     verify   links and weights     -> Verdict             links.verify
@@ -196,9 +196,9 @@ class Builder:
                 previous = self.keeper.start(previous, planned.specs)
             unmade = planned.cards.unmade if planned.cards is not None else None
             later = unmade.names if unmade is not None else frozenset()  # share cards not drawn yet
-            staged = open_staging(self.output_dir, self.workers)
-            stage_more(staged, pages.tap(self._render(planned, previous, lambda path: path not in later,
-                                                      StagingWriter(staged, manifest))), manifest)
+            files = pages.tap(self._render(planned, previous, lambda path: path not in later,
+                                           StagingWriter(self.output_dir, manifest)))
+            staged = stage_more(open_staging(self.output_dir, self.workers), files, manifest)
         try:
             if config.search:
                 with timings.step("search"):
@@ -209,8 +209,7 @@ class Builder:
             if unmade is not None:
                 with timings.step("cards"):  # the rest of them: Pagefind left time for some
                     unmade.draw(self.workers)
-                    stage_more(staged, self._render(planned, previous, later.__contains__,
-                                                    StagingWriter(staged, manifest)), manifest)
+                    stage_more(staged, self._render(planned, previous, later.__contains__), manifest)  # cards: files
             self.kept.search_behind = self.preview and config.search
             with timings.step("verify"):
                 verdict = self._verify(planned, staged.facts)

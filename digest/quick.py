@@ -47,6 +47,7 @@ from .fingerprint import page_key
 from .i18n import load_strings
 from .links import LinkFinder, Verdict, source_line, verify
 from .output import Manifest, WriteReport, check_output_dir, commit, stage
+from .parallel import close_source
 from .plan import PageSpec
 from .render import OutputFile
 from .replan import heads_changed, text_only
@@ -185,10 +186,13 @@ class Keeper:
         """The files, each page's trace kept on the way."""
         assert self.contexts is not None
         by_path = {s.path: s for s in specs}
-        for f in files:
-            if f.trace is not None:
-                self.pages[f.path] = page_of(f.key, by_path[f.path], f.trace, self.contexts)
-            yield f
+        try:
+            for f in files:
+                if f.trace is not None:
+                    self.pages[f.path] = page_of(f.key, by_path[f.path], f.trace, self.contexts)
+                yield f
+        finally:
+            close_source(files)
 
     def keep(self, inputs: stamp.Inputs, report: BuildReport, plan_reads: set[str],
              window: tuple[float | None, float | None], manifest: Manifest) -> None:

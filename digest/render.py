@@ -1,5 +1,6 @@
 """Stage 5: render the planned pages whose fingerprints changed, finding each page's links as
-it is made. Pure: no files are read or written here beyond the layouts."""
+it is made. No files are read or written here beyond the layouts, but for what the caller's
+`stage` writes in a forked worker."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ from .errors import Problem, SiteError
 from .fingerprint import data_key
 from .links import LinkFacts
 from .output import Staged
+from .parallel import close_source
 from .plan import SEARCH_BUNDLE, PageSpec
 from .render import OutputFile
 from .search_chunks import ENTRY, split_chunks
@@ -56,12 +57,15 @@ class PageTap:
 
     def tap(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         """Every file, unchanged; the indexed ones are noted on the way."""
-        for f in files:
-            if f.path in self.language:
-                self.keys[f.path] = f.key
-                if f.content is not None or f.staged:
-                    self.rendered.add(f.path)
-            yield f
+        try:
+            for f in files:
+                if f.path in self.language:
+                    self.keys[f.path] = f.key
+                    if f.content is not None or f.staged:
+                        self.rendered.add(f.path)
+                yield f
+        finally:
+            close_source(files)
 
 
 def language_keys(tap: PageTap, staged: Staged, base_url: str, previous: Mapping[str, str]) -> dict[str, str]:

@@ -358,6 +358,63 @@ def test_a_failure_while_workers_stage_pages_stops_them_and_leaves_output_as_it_
     assert not list(site.glob(".output.staging-*")) and snapshot(site / "output") == before
 
 
+def test_an_error_after_the_renderer_stops_its_workers_before_the_staging_folder_goes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step between the renderer and the stager fails (the shortcut's notes: a full disk): the
+    workers stop, and none makes the staging folder again after it was removed (found in review)."""
+    import multiprocessing
+    import time
+
+    from conftest import SITE_YAML
+    from digest import quick
+    from digest.pipeline import Builder
+
+    site = write_site(tmp_path / "site", many_notes(), SITE_YAML + "search: false\n")
+    calls, page_of = [0], quick.page_of
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise OSError(28, "No space left on device (test)")
+        return page_of(*args, **kwargs)
+
+    monkeypatch.setattr(quick, "page_of", failing)
+    with pytest.raises(OSError, match="No space left"):
+        Builder(site, BuildOptions(now=NOW, workers=2)).build_unless_unchanged()
+    assert multiprocessing.active_children() == []
+    time.sleep(0.5)
+    assert not list(site.glob(".output.staging-*")) and not (site / "output").exists()
+
+
+def test_a_worker_that_cannot_be_started_stops_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import time
+
+    from digest import render
+
+    site = write_site(tmp_path / "site", many_notes())
+    start, calls, rendering = multiprocessing.process.BaseProcess.start, [0], [False]
+    original = render.StartedMap
+
+    def started(*args: object, **kwargs: object) -> object:
+        rendering[0] = True
+        return original(*args, **kwargs)
+
+    def second_fails(self: multiprocessing.process.BaseProcess) -> None:
+        calls[0] += rendering[0]
+        if calls[0] == 2:  # the renderer's second worker: fork says EAGAIN
+            raise BlockingIOError(11, "Resource temporarily unavailable (test)")
+        start(self)
+
+    monkeypatch.setattr(render, "StartedMap", started)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", second_fails)
+    with pytest.raises(BlockingIOError):
+        build(site, BuildOptions(now=NOW, workers=2))
+    assert multiprocessing.active_children() == []
+    time.sleep(0.5)
+    assert not list(site.glob(".output.staging-*"))
+
+
 def test_a_forked_read_caches_what_its_workers_sent(tmp_path: Path) -> None:
     """Workers send each article pickled; the cache stores those bytes, and they read back."""
     from digest.sources import ArticleCache

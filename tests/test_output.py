@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -72,3 +73,36 @@ def test_make_folder_is_makedirs_in_one_call_when_it_can_be(tmp_path: Path) -> N
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(FileExistsError):        # as os.makedirs(exist_ok=True): a file is in the way
         make_folder(str(tmp_path / "file"))
+    (tmp_path / "staging").mkdir()
+    make_folder(str(tmp_path / "staging/x/y"), within=str(tmp_path / "staging"))   # made inside it
+    with pytest.raises(FileNotFoundError):      # a staging folder removed is not made again
+        make_folder(str(tmp_path / "gone/x/y"), within=str(tmp_path / "gone"))
+    assert (tmp_path / "staging/x/y").is_dir() and not (tmp_path / "gone").exists()
+
+
+def test_a_second_ctrl_c_while_writers_are_waited_for_still_removes_the_staging_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    closed = []
+
+    def interrupted() -> Iterator[OutputFile]:
+        try:
+            for n in range(3000):
+                yield OutputFile(f"{n % 7}/a-{n}/index.html", "k", b"<p>x</p>")
+            raise KeyboardInterrupt  # the first Ctrl-C
+        finally:
+            closed.append(True)
+
+    join, calls = threading.Thread.join, [0]
+
+    def second(self: threading.Thread, *args: object, **kwargs: object) -> None:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise KeyboardInterrupt  # the second, while the writer threads are waited for
+        join(self, *args, **kwargs)
+
+    monkeypatch.setattr(threading.Thread, "join", second)
+    with pytest.raises(KeyboardInterrupt):
+        stage(interrupted(), output, Manifest(None, output), 2)
+    assert [p.name for p in tmp_path.iterdir()] == ["output"] and closed == [True]
