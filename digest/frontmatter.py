@@ -93,7 +93,7 @@ def _plain_mapping(front: str) -> dict[str, Any] | None:
         if not line.isprintable():   # a tab, a control or a line or paragraph separator
             return None
         key, colon, rest = line.partition(":")
-        if not colon or not _KEY.fullmatch(key) or not _is_text(key):
+        if not colon or len(key) > 1024 or not _KEY.fullmatch(key) or not _is_text(key):  # YAML: keys up to 1024
             return None
         value = rest.strip(" ")
         if not value:  # a list of `- item` lines, each as far in as the first
@@ -145,8 +145,9 @@ def _item(value: str) -> str | None:
 
 
 def _word(value: str) -> str | None:
-    """An item of a [flow, list]: a plain scalar without the marks that end one there."""
-    if not value or any(mark in value for mark in ",[]{}"):
+    """An item of a [flow, list]: a plain scalar without the marks that end or question one there
+    (libyaml refuses ':?' in a list, PyYAML's own parser any '?')."""
+    if not value or any(mark in value for mark in ",[]{}:?"):
         return None
     return _scalar(value)
 

@@ -12,15 +12,17 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
 
-# An href or src attribute as a browser reads it: after HTML's whitespace, quoted. Found in the
-# page's bytes by one regex for each way of writing the name, each of which starts with the
-# name and is found as fast as a plain search for it; `_REFERENCE`, all of them in one pass, when
-# more than one of them is on the page
+# An href or src attribute as a browser reads it: after HTML's whitespace, with only HTML's
+# whitespace around its '=', quoted (Python's \s, which had more, read a name after a no-break
+# space or a vertical tab as an attribute, which a browser does not). Found in the page's bytes
+# by one regex for each way of writing the name, each of which starts with the name and is found
+# as fast as a plain search for it; `_REFERENCE`, all of them in one pass, when more than one of
+# them is on the page. Code samples are cut out as before, by `_CODE` over the decoded text.
 _WORDS = (b"href", b"src", b"HREF", b"SRC")
 _ATTRIBUTES = tuple(re.compile(rb"""%s(?<=[\t\n\f\r ]%s)[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)')""" % (w, w))
                     for w in _WORDS)
 _REFERENCE = re.compile(rb"""[\t\n\f\r ](?:href|src|HREF|SRC)[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)')""")
-_CODE = re.compile(rb"<(pre|code)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _CODE_START = re.compile(rb"<(?:pre|code)")  # the same as looking for either, in a third of the time
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 ASSET_SUFFIXES = (".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg",
@@ -56,7 +58,7 @@ def references(page: bytes) -> list[str]:
     decoded), leaving out what code samples show: a link written inside <pre> or <code> is text,
     not a link."""
     if _CODE_START.search(page):
-        page = _CODE.sub(b"", page)
+        page = _CODE.sub("", page.decode("utf-8", "replace")).encode()
     found = None
     for attribute in _ATTRIBUTES:
         values = attribute.findall(page)
@@ -171,7 +173,7 @@ class LinkFinder:
         self.base_url = base_url
         self._origin = origin(base_url)
         self._anywhere: dict[str, tuple[str, str] | None] = {}              # by link
-        self._relative: dict[tuple[str, str], tuple[str, str] | None] = {}  # by the page's folder and link
+        self._relative: dict[tuple[str, str], tuple[str, str] | None] = {}  # by the page's folder (or page) and link
 
     def facts(self, page: str, content: bytes) -> LinkFacts:
         """The size and internal targets of one output file; a missing #fragment on itself is a problem."""
@@ -226,7 +228,8 @@ class LinkFinder:
             # An address on this host, full or from the root, or a fragment, means the same from every page
             resolved = self._anywhere[link] = resolve(self.base_url, page, link)
             return resolved
-        key = (page.rpartition("/")[0], link)
+        # Relative to the page's folder; '' and '?query' to the page itself (found in review)
+        key = (page if not link or link[0] == "?" else page.rpartition("/")[0], link)
         resolved = self._relative.get(key, False)
         if resolved is False:
             resolved = self._relative[key] = resolve(self.base_url, page, link)

@@ -554,8 +554,16 @@ def test_link_facts_come_in_the_order_links_are_written_whatever_their_spelling(
     for folder in ("2024", "tags"):
         assert finder.facts(f"{folder}/index.html", page).targets == (
             "style.css", "a.png", "b/index.html", "c.png", f"{folder}/x/index.html", f"{folder}/index.html")
-    only_hrefs = b'<a\x0bhref="/digest/nor-this/">vt</a><p><a href="/digest/a/">a</a></p>'
+    only_hrefs = (b'<a\x0bhref="/digest/nor-this/">vt</a><p><a href="/digest/a/">a</a></p>'
+                  b'<a href\xc2\xa0="/digest/nor/">nbsp</a><a href=\xe2\x80\x83"/digest/nor-that/">em space</a>')
     assert finder.facts("index.html", only_hrefs).targets == ("a/index.html",)
+    # Code is cut out as before, Unicode's rules for where a tag name ends (found in review)
+    coded = (b'<code\xc3\xa9><a href="/digest/b/">b</a></code><pre>x</pre\xc2\xa0>'
+             b'<a href="/digest/c/">c</a></pre><a href="/digest/d/">d</a>')
+    assert finder.facts("index.html", coded).targets == ("b/index.html", "c/index.html", "d/index.html")
+    # '' and '?query' are the page itself, not its folder's index (found in review)
+    for page in ("a/b.html", "a/index.html", "a/b.html"):
+        assert finder.facts(page, b'<a href="">me</a> <a href="?page=2">me too</a>').targets == (page,)
 
 
 @pytest.mark.parametrize("base_url", ["https://example.org/digest/", "https://example.org/", "http://localhost:8000/x/y/"])

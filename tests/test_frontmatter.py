@@ -19,7 +19,7 @@ VALUES = [
     "2024-11-30", "2024-11-30 09:30", "2024-11-30T09:30:00Z", "10:30", "10:30 meeting", "1:20", "12",
     "-5", "3.14", ".inf", ".x", "0x1F", "0o17", "1_000", "true", "False", "on", "No", "null", "~", "Null",
     "[a, b]", "[legal aid, health]", "[]", "[ a , b ]", "[a, b,]", "[a, [b]]", "['a', b]", '["a"]',
-    "[yes, no]", "[1, 2]", "[a: b]", "[a:b]", "[a}b]", "[a]b]", "[it's]", '["a" b]', "[a #b]", "{a: b}", "a: b", "a #comment", "a#b", "a # b", "a:",
+    "[yes, no]", "[1, 2]", "[a: b]", "[a:b]", "[a}b]", "[a]b]", "[it's]", '["a" b]', "[a:?b]", "[a?b]", "[b:?]", "[a #b]", "{a: b}", "a: b", "a #comment", "a#b", "a # b", "a:",
     "a:b", "https://example.org/x/", "Café, “quoted” — dash…", "x > y", "- item", "-not", "? q",
     "*alias", "&anchor x", "!tag x", "|", ">", "%pct", "@at", "`tick", ",comma", "=", "<<",
     "trailing spaces   ", "\ttab", "a\tb", "line\u2028sep", "nel\x85x", "bom\ufeffx", "",
@@ -86,7 +86,8 @@ def test_common_front_matter_is_read_the_fast_way(text: str, expected: dict) -> 
 
 
 @pytest.mark.parametrize("text", ["draft: true", "count: 12", "at: 10:30", "title: a # comment", "tags: [a, b,]",
-                                  "title: x\n  continued", "on: x", "title:\n- a\n  - b", "title: '", "a:b"])
+                                  "title: x\n  continued", "on: x", "title:\n- a\n  - b", "title: '", "a:b",
+                                  "k" * 1025 + ": v", "t: [a:?b]", "t: [a?b]"])
 def test_anything_else_is_left_to_pyyaml(text: str) -> None:
     assert _plain_mapping(text) is None
     assert ours(text) == pyyaml(text)
