@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from .cards import Cards
 from .content import Article
@@ -110,10 +110,11 @@ def front_pages(scope: Scope) -> Iterator[PageSpec]:
 def tag_index(scope: Scope) -> PageSpec:
     """/tags/: every tag with its count, and its pages 10, 20, 30...: each of those links the rest of
     its ten, so a tag's every page is two clicks from here, in a language whose tags page is two
-    clicks from the front page too."""
+    clicks from the front page too. A tag of more than 100 pages gets its pages 100, 200, 300...
+    instead (each links the tens of its hundred): at most nine links a tag, so that the page
+    stays within its budget on a site of 100,000 articles (its tens made it 142 KB)."""
     info, home = scope.info, scope.info.home
-    tens = tuple(tuple((p.number, p.path) for p in scope.edition.tag_pagers[t.slug][9::10])
-                 for t in scope.edition.tags)
+    tens = tuple(_every(scope.edition.tag_pagers[t.slug]) for t in scope.edition.tags)
     return PageSpec(f"{home}tags/index.html", "the tags page" + _in(scope), "tags.html", TagsContext(
         info, tuple(TagLink(t.name, t.path, t.count) for t in scope.edition.tags),
         scope.head(("tags",), f"{scope.t('tags')} | {info.title}", scope.t("tags_description", site=info.title),
@@ -136,17 +137,31 @@ def tag_pages(scope: Scope, tag: Tag) -> Iterator[PageSpec]:
                         f"the feed of tag '{tag.name}'" + _in(scope), kind="tag_feed")
 
 
+ARCHIVE_LINKS_UP_TO = 500  # month pages the archive page links, beyond which it links each month's first
+
+
 def archive_page(scope: Scope) -> PageSpec:
     """/archive/: every year and month with its count, and a link to each page of a month, so
-    every article is three clicks from the front page in any language (Archive, month page, article)."""
+    every article is three clicks from the front page in any language (Archive, month page,
+    article). When that would be more than ARCHIVE_LINKS_UP_TO links (2,000 at 100,000 articles,
+    a 94 KB page), each month's first page only: its year's page links every one."""
     info, home, pagers = scope.info, scope.info.home, scope.edition.month_pagers
-    years = tuple(YearLink(y.year, y.path, y.count, tuple(MonthLink(m.month, m.path, len(m.articles),
-                                                                    tuple(p.path for p in pagers[m.path]))
-                                                          for m in y.months))
-                  for y in scope.edition.years)
+    every = sum(len(pagers[m.path]) for y in scope.edition.years for m in y.months) <= ARCHIVE_LINKS_UP_TO
+    years = tuple(YearLink(y.year, y.path, y.count, tuple(
+        MonthLink(m.month, m.path, len(m.articles), tuple(p.path for p in pagers[m.path]) if every else (m.path,))
+        for m in y.months)) for y in scope.edition.years)
     return PageSpec(f"{home}archive/index.html", "the archive page" + _in(scope), "archive.html", ArchiveContext(
         info, years, scope.head(("archive",), f"{scope.t('archive')} | {info.title}",
                                 scope.t("archive_description", site=info.title), f"{home}archive/")), kind="archive")
+
+
+def _every(pagers: Sequence[Pager]) -> tuple[tuple[int, str], ...]:
+    """(number, path) of a list's pages 10, 20, 30... when it has up to 100, its pages 100, 200,
+    300... up to 1,000, and so on."""
+    step = 10
+    while len(pagers) > step * 10:
+        step *= 10
+    return tuple((p.number, p.path) for p in pagers[step - 1::step])
 
 
 def year_page(scope: Scope, year: Year) -> PageSpec:

@@ -140,3 +140,33 @@ def test_the_tags_page_links_every_tenth_page_of_a_tag(deep_site: Path) -> None:
     html = (deep_site / "es/tags/index.html").read_text(encoding="utf-8")
     assert '<span class="count">(65)</span> <a href="/digest/es/tags/salud/page/10/">10</a>' in html
     assert [n for n in range(2, 34) if f'href="/digest/es/tags/salud/page/{n}/"' in html] == [10, 20, 30]
+
+
+@pytest.mark.parametrize("count, numbers", [(9, []), (17, [10]), (100, list(range(10, 101, 10))),
+                                            (170, [100]), (1000, list(range(100, 1001, 100))), (1001, [1000])])
+def test_the_tags_page_links_tens_up_to_100_pages_then_hundreds(count: int, numbers: list[int]) -> None:
+    """At most nine or ten links a tag, however long its list: at 100,000 articles its tens made
+    the tags page 142 KB, over the page budget."""
+    from digest.model import Pager
+    from digest.plan import _every
+
+    pagers = [Pager(number=n, count=count, path=f"t/page/{n}/", items=(), prev_path=None, next_path=None,
+                    total=count, base="t/", jumps=()) for n in range(1, count + 1)]
+    assert [number for number, _ in _every(pagers)] == numbers
+
+
+def test_a_long_archive_links_each_months_first_page_and_the_year_every_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond ARCHIVE_LINKS_UP_TO month pages (2,000 at 100,000 articles: a 94 KB archive page),
+    the archive links each month's first page; the year's page still links every one."""
+    from digest import plan
+
+    articles = {f"content/2024/m{i:02d}.md": f"---\ntitle: Synthetic month note {i}\ndate: 2024-0{1 + i % 2}-0{1 + i % 9}\n"
+                                             f"---\nSynthetic text {i}.\n" for i in range(24)}
+    site = write_site(tmp_path / "site", articles, DEPTH_YAML.replace("languages:\n  es: {name: Español, title: Resumen sintético}\n", ""))
+    monkeypatch.setattr(plan, "ARCHIVE_LINKS_UP_TO", 7)   # 8 month pages: 4 in January, 4 in February
+    build(site, BuildOptions(now=NOW, use_cache=False))
+    archive = (site / "output/archive/index.html").read_text(encoding="utf-8")
+    year = (site / "output/2024/index.html").read_text(encoding="utf-8")
+    assert 'href="/digest/2024/01/"' in archive and "/digest/2024/01/page/2/" not in archive
+    assert all(f'href="/digest/2024/0{m}/page/{n}/"' in year for m in (1, 2) for n in (2, 3, 4))
