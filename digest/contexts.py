@@ -92,7 +92,7 @@ class TagsContext:
     site: SiteInfo
     tags: tuple[TagLink, ...]
     head: Head
-    tens: tuple[tuple[tuple[int, str], ...], ...]   # per tag, its pages 10, 20, 30...: (number, path)
+    tens: tuple[tuple[tuple[int, str], ...], ...]   # per tag, its pages 10, 20, 30... (100, 200... past 100): (number, path)
 
 
 @dataclass(frozen=True, slots=True)

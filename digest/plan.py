@@ -111,7 +111,7 @@ def tag_index(scope: Scope) -> PageSpec:
     """/tags/: every tag with its count, and its pages 10, 20, 30...: each of those links the rest of
     its ten, so a tag's every page is two clicks from here, in a language whose tags page is two
     clicks from the front page too. A tag of more than 100 pages gets its pages 100, 200, 300...
-    instead (each links the tens of its hundred): at most nine links a tag, so that the page
+    instead (each links the tens of its hundred): at most ten links a tag, so that the page
     stays within its budget on a site of 100,000 articles (its tens made it 142 KB)."""
     info, home = scope.info, scope.info.home
     tens = tuple(_every(scope.edition.tag_pagers[t.slug]) for t in scope.edition.tags)
