@@ -92,7 +92,8 @@ class TagsContext:
     site: SiteInfo
     tags: tuple[TagLink, ...]
     head: Head
-    tens: tuple[tuple[tuple[int, str], ...], ...]   # per tag, its pages 10, 20, 30... (100, 200... past 100): (number, path)
+    # per tag, (number, path) of its pages 10, 20, 30... (100, 200, 300... past 100 pages)
+    tens: tuple[tuple[tuple[int, str], ...], ...]
 
 
 @dataclass(frozen=True, slots=True)

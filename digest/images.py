@@ -325,8 +325,8 @@ def _rewrite(config: Config, article: Article, uses: list[ImageUse], prepared: M
     if lead and lead.path and prepared[lead.path].encoded is not None:
         lead_file, lead_key = str(lead.path), prepared[lead.path].encoded.key  # type: ignore[union-attr]
     digest = hashlib.blake2b((article.digest + body + lead_html).encode(), digest_size=16).hexdigest()
-    return dataclasses.replace(article, packed_body=pack_html(body, squeezed(article.packed_body)), lead=lead_html, digest=digest, lead_file=lead_file,
-                               lead_key=lead_key,
+    return dataclasses.replace(article, packed_body=pack_html(body, squeezed(article.packed_body)), lead=lead_html,
+                               digest=digest, lead_file=lead_file, lead_key=lead_key,
                                lead_alt="" if not lead or lead.alt == DECORATIVE else lead.alt)
 
 

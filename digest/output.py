@@ -166,12 +166,7 @@ class StagingWriter:
             if unchanged(self.previous, self.output_dir, path, content):
                 return "same"
             target = self.folder + posixpath.normpath(path)
-            parent = os.path.dirname(target)
-            if parent not in self.made:
-                make_folder(parent, within=self.root)
-                self.made.add(parent)
-            with open(target, "wb") as out:
-                out.write(content)
+            write_staged(target, os.path.dirname(target), content, self.made, within=self.root)
         except (SiteError, OSError):
             return ""
         return "staged"
@@ -283,14 +278,20 @@ class _Writers:
                 continue  # drain: the build stops
             target, parent, content = job
             try:
-                if parent not in made:
-                    make_folder(parent)
-                    made.add(parent)
-                with open(target, "wb") as out:
-                    out.write(content)
+                write_staged(target, parent, content, made)
             except BaseException as exc:  # noqa: BLE001 (raised again in the builder's thread)
                 if self.failed is None:
                     self.failed = exc
+
+
+def write_staged(target: str, parent: str, content: bytes, made: set[str], within: str | None = None) -> None:
+    """Write one staged file; its folder is made the first time this writer meets it (`made`),
+    inside `within` when given (make_folder)."""
+    if parent not in made:
+        make_folder(parent, within)
+        made.add(parent)
+    with open(target, "wb") as out:
+        out.write(content)
 
 
 def make_folder(path: str, within: str | None = None) -> None:
